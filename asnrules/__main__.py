@@ -1,0 +1,5 @@
+"""``python -m asnrules``."""
+
+from .cli import main
+
+main()

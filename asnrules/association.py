@@ -1,0 +1,99 @@
+"""The state of one association while the engine builds it.
+
+An association belongs to a rule and a candidate. It holds its members in order, the
+values its members pinned (shared attributes) and recorded, and answers the questions
+that association-context expressions ask (``values``, ``first_of``, ``builtins``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .compiler import Scope
+from .ruleset import Rule
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An association candidate: its id and type (``o001``, ``observation``)."""
+
+    id: str
+    type: str
+
+    def get(self, name: str) -> str | None:
+        """Attribute access for expressions (``candidate.id``, ``candidate.type``)."""
+        return {"id": self.id, "type": self.type}.get(name)
+
+
+@dataclass
+class Member:
+    """A member: the pool row it came from, its role and its output fields."""
+
+    row: dict[str, str]
+    role: str
+    fields: dict[str, Any]
+
+    def get(self, name: str) -> Any:
+        """A member field, else the row's column (``science.expname``)."""
+        if name in self.fields:
+            return self.fields[name]
+        return self.row.get(name)
+
+
+@dataclass
+class Association:
+    """An association under construction.
+
+    Parameters
+    ----------
+    rule : Rule
+        The rule that made it.
+    candidate : Candidate
+        The candidate it was made for.
+    run : str
+        ``candidate`` or ``discover``: which pass made it (part of ``asn_rule``).
+    serial : int
+        Creation order, across the whole generation.
+    """
+
+    rule: Rule
+    candidate: Candidate
+    run: str
+    serial: int
+    members: list[Member] = field(default_factory=list)
+    pins: dict[str, str] = field(default_factory=dict)
+    recorded: dict[str, list[str]] = field(default_factory=dict)
+    identities: set[str] = field(default_factory=set)
+    role_counts: Counter[str] = field(default_factory=Counter)
+    builtins: dict[str, Any] = field(default_factory=dict)
+    extra_members: list[dict[str, Any]] = field(default_factory=list)
+    sequence: int = 0
+
+    def values(self, name: str) -> frozenset[str]:
+        """The values the members have for a shared or recorded attribute."""
+        if name in self.pins:
+            return frozenset({self.pins[name]})
+        return frozenset(self.recorded.get(name, ()))
+
+    def first_of(self, role: str) -> Member | None:
+        """The first member in ``role``, or ``None``."""
+        return next((m for m in self.members if m.role == role), None)
+
+    def add_extra_member(self, fields: dict[str, Any], like: Member) -> None:
+        """Append a member that no pool row stands for (made by a finalize hook)."""
+        self.members.append(Member(like.row, "extra", dict(fields)))
+
+    def scope(self, not_set: frozenset[str]) -> Scope:
+        """A scope for association-context expressions."""
+        return Scope(None, not_set, None, self)
+
+    @property
+    def asn_id(self) -> str:
+        """The candidate id, which names the association."""
+        return self.candidate.id
+
+    def membership(self) -> Counter[tuple[str, str]]:
+        """Multiset of ``(expname, exptype)`` of the members: what makes two equal."""
+        return Counter((str(m.fields.get("expname")), str(m.fields.get("exptype"))) for m in self.members)

@@ -1,0 +1,170 @@
+"""The ``asnrules`` command line: ``generate``, ``lint``, ``rulesets``.
+
+Diagnostics go to standard error, data to standard output. A user's mistake (bad pool,
+bad rule file, bad option) is printed like lint output and exits with status 2, never
+with a Python traceback (``--debug`` re-raises).
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+from .diagnostics import AsnRulesError, render
+
+app = typer.Typer(
+    name="asnrules",
+    help="Declarative association rules and a fast association generator for JWST pools.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"asnrules {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Generate JWST associations from pools with declarative YAML rules."""
+
+
+def _fail(exc: AsnRulesError, debug: bool) -> None:
+    if debug:
+        raise exc
+    typer.echo(render(exc.diagnostics, "full" if sys.stderr.isatty() else "concise"), err=True)
+    raise typer.Exit(2)
+
+
+@app.command()
+def generate(
+    pool: Annotated[Path, typer.Argument(help="Pool file (|-delimited, # comments).")],
+    ruleset: Annotated[
+        Optional[list[str]],  # noqa: UP045 - typer needs Optional on older Pythons
+        typer.Option("--ruleset", "-r", help="Rule file or bundled ruleset name; repeatable. "
+                     "Default: stage2.yaml and stage3.yaml."),
+    ] = None,
+    ids: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--ids", "-i", help="Only this candidate id (repeatable), e.g. -i o001 -i c1000."),
+    ] = None,
+    path: Annotated[Path, typer.Option("--path", "-p", help="Output folder.")] = Path("."),
+    version_id: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--version-id", help="Version tag in file names; 'now' for a UTC timestamp."),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Generate but write nothing.")] = False,
+    delimiter: Annotated[str, typer.Option("--delimiter", "-d", help="Pool delimiter.")] = "|",
+    pool_format: Annotated[str, typer.Option("--pool-format", help="astropy table format of the pool.")] = "ascii",
+    discover: Annotated[bool, typer.Option("--discover", help="Keep only discovered associations.")] = False,
+    all_candidates: Annotated[
+        bool, typer.Option("--all-candidates", help="Every candidate, no discovery.")
+    ] = False,
+    no_finalize: Annotated[
+        bool, typer.Option("--no-finalize", help="Skip hooks, validity checks and de-duplication.")
+    ] = False,
+    save_orphans: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--save-orphans", help="Write rows in no association to this file inside --path."),
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Report what was made.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", "-D", help="Show Python tracebacks.")] = False,
+) -> None:
+    """Generate associations from POOL and write them as *_asn.json files."""
+    from .api import run
+    from .output import orphan_table, write_all
+
+    chosen = [name for name, on in (("--ids", bool(ids)), ("--discover", discover), ("--all-candidates", all_candidates)) if on]
+    if len(chosen) > 1:
+        typer.echo(f"error: {' and '.join(chosen)} cannot be used together", err=True)
+        raise typer.Exit(2)
+    if version_id == "now":
+        from datetime import datetime, timezone
+
+        version_id = datetime.now(timezone.utc).strftime("%Y%m%dt%H%M%S")
+    try:
+        result = run(
+            pool, ruleset, ids=ids, discover=discover, all_candidates=all_candidates,
+            version_id=version_id, finalize=not no_finalize, delimiter=delimiter, pool_format=pool_format,
+        )
+        for warning in result.warnings:
+            typer.echo(f"warning: {warning}", err=True)
+        files = list(result.files)
+        if save_orphans:
+            files.append((save_orphans, orphan_table(result.rows, result.orphans, result.columns)))
+        if not dry_run:
+            write_all(path, files)
+    except AsnRulesError as exc:
+        _fail(exc, debug)
+        return
+    if verbose or dry_run:
+        for name, _ in result.files:
+            typer.echo(name)
+    typer.echo(
+        f"{len(result.files)} associations, {len(result.orphans)} orphans"
+        + ("" if dry_run else f", written to {path}"),
+        err=True,
+    )
+
+
+class LintFormat(str, enum.Enum):
+    """Output formats of ``asnrules lint``."""
+
+    concise = "concise"
+    full = "full"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+
+
+@app.command()
+def lint(
+    files: Annotated[list[Path], typer.Argument(help="Rule files to check.")],
+    output_format: Annotated[LintFormat, typer.Option("--format", help="Output format.")] = LintFormat.concise,
+) -> None:
+    """Check rule files: YAML, schema, expressions, names. Exit 0 clean, 1 problems, 2 usage."""
+    from .loader import lint_paths
+
+    diagnostics = lint_paths([str(f) for f in files])
+    fmt = output_format.value
+    if fmt == "concise" and sys.stdout.isatty():
+        fmt = "full"
+    if diagnostics or fmt in ("json", "sarif"):
+        typer.echo(render(diagnostics, fmt))
+    if fmt in ("concise", "full"):
+        count = len(diagnostics)
+        summary = f"{count} problem{'s' if count != 1 else ''} in {len(files)} file{'s' if len(files) != 1 else ''}"
+        typer.echo(summary if diagnostics else f"{len(files)} file{'s' if len(files) != 1 else ''} clean", err=True)
+    raise typer.Exit(1 if diagnostics else 0)
+
+
+@app.command()
+def rulesets() -> None:
+    """List the bundled rulesets and their rules."""
+    from .loader import load_rulesets
+    from .resources import bundled_rulesets
+
+    for name, file in bundled_rulesets().items():
+        try:
+            ruleset, _ = load_rulesets([file])
+        except AsnRulesError:
+            typer.echo(f"{name}: (definitions only)")
+            continue
+        typer.echo(f"{name}: {', '.join(ruleset.rules) or '(definitions only)'}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,296 @@
+"""The generic generator engine: apply a compiled ruleset to the rows of a pool.
+
+It knows nothing about JWST. Rows are offered, in passes, to the associations that
+exist (found through an index on the attributes their members must share, so a row is
+never offered to every association) and to every rule that might start a new one.
+Passes run in priority order: new-and-existing first, then re-offers to existing
+associations, then the final re-offers; a pass can schedule rows for a later pass.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+from .association import Association, Candidate, Member
+from .compiler import Scope
+from .ruleset import Attribute, Role, Rule, Ruleset
+from .values import as_text, is_set
+
+
+class Pass(IntEnum):
+    """What a pass offers its rows to, in the order passes are served."""
+
+    NEW = 0
+    """Only to rules, to start new associations."""
+    BOTH = 1
+    """To existing associations and to rules."""
+    EXISTING = 2
+    """Only to existing associations."""
+    FINAL = 3
+    """Only to existing associations, after everything else."""
+
+
+@dataclass
+class _Batch:
+    rules: tuple[str, ...] | None
+    rows: list[int]
+    seen: set[int]
+
+
+class _Queue:
+    """Batches of rows by pass; batches for the same pass and rules are merged."""
+
+    def __init__(self) -> None:
+        self.pending: dict[Pass, OrderedDict[tuple[str, ...] | None, _Batch]] = {p: OrderedDict() for p in Pass}
+
+    def add(self, kind: Pass, rules: tuple[str, ...] | None, row: int) -> None:
+        batches = self.pending[kind]
+        batch = batches.get(rules)
+        if batch is None:
+            batch = batches[rules] = _Batch(rules, [], set())
+        if row not in batch.seen:
+            batch.seen.add(row)
+            batch.rows.append(row)
+
+    def pop(self) -> tuple[Pass, _Batch] | None:
+        for kind in Pass:
+            batches = self.pending[kind]
+            if batches:
+                _, batch = batches.popitem(last=False)
+                return kind, batch
+        return None
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.value = 0
+
+    def next(self) -> int:
+        self.value += 1
+        return self.value
+
+
+class Run:
+    """One pass of the rules over a set of rows, for one candidate (or discovery).
+
+    Parameters
+    ----------
+    ruleset : Ruleset
+        Compiled rules.
+    rows : sequence of dict
+        The rows (already restricted and rewritten for the candidate).
+    candidate : Candidate
+        Candidate of every association this run makes.
+    run : str
+        ``candidate`` or ``discover``.
+    counter : _Counter
+        Shared creation counter (gives associations a global creation order).
+    """
+
+    def __init__(self, ruleset: Ruleset, rows: Sequence[dict[str, str]], candidate: Candidate, run: str, counter: _Counter) -> None:
+        self.ruleset = ruleset
+        self.rows = rows
+        self.candidate = candidate
+        self.run = run
+        self.counter = counter
+        self.not_set = ruleset.not_set
+        self.scopes = [Scope(row, self.not_set) for row in rows]
+        self.associations: list[Association] = []
+        self.index: dict[str, dict[tuple[str, ...], list[Association]]] = {name: {} for name in ruleset.rules}
+        self._select: dict[tuple[int, str], bool] = {}
+        self._keys: dict[tuple[int, str], tuple[str, ...] | None] = {}
+
+    # -- per-row caches -------------------------------------------------------------------
+    def _selected(self, i: int, rule: Rule) -> bool:
+        key = (i, rule.name)
+        found = self._select.get(key)
+        if found is None:
+            scope = self.scopes[i]
+            found = rule.select is None or scope.truth(rule.select(scope))
+            self._select[key] = found
+        return found
+
+    def _key(self, i: int, rule: Rule) -> tuple[str, ...] | None:
+        cache_key = (i, rule.name)
+        if cache_key in self._keys:
+            return self._keys[cache_key]
+        scope = self.scopes[i]
+        parts = []
+        for attribute in rule.key_attributes:
+            value = attribute.value(scope)
+            if not is_set(value, self.not_set):
+                self._keys[cache_key] = None
+                return None
+            parts.append(as_text(value).lower())
+        key = tuple(parts)
+        self._keys[cache_key] = key
+        return key
+
+    # -- matching -------------------------------------------------------------------------
+    def _check(self, attributes: Iterable[Attribute], scope: Scope, pins: dict[str, str], new: dict[str, str]) -> bool:
+        for attribute in attributes:
+            if attribute.when is not None and not scope.truth(attribute.when(scope)):
+                continue
+            value = attribute.value(scope)
+            if not is_set(value, self.not_set):
+                if attribute.optional:
+                    continue
+                return False
+            text = as_text(value).lower()
+            pinned = pins.get(attribute.name, new.get(attribute.name))
+            if pinned is None:
+                new[attribute.name] = text
+            elif pinned != text:
+                return False
+        return True
+
+    def _match(self, asn: Association | None, rule: Rule, i: int, creating: bool) -> tuple[Role, dict[str, str]] | None:
+        scope = self.scopes[i]
+        pins = asn.pins if asn is not None else {}
+        new: dict[str, str] = {}
+        if not self._check(rule.share, scope, pins, new):
+            return None
+        for role in rule.roles:
+            if creating and not role.creates:
+                continue
+            if role.when is not None and not scope.truth(role.when(scope)):
+                continue
+            if role.limit is not None and asn is not None and asn.role_counts[role.name] >= role.limit:
+                continue
+            role_new = dict(new)
+            if not self._check(role.share, scope, pins, role_new):
+                continue
+            if role.link and not self._linked(role, scope, asn):
+                continue
+            return role, role_new
+        return None
+
+    def _linked(self, role: Role, scope: Scope, asn: Association | None) -> bool:
+        if asn is None:
+            return False
+        for attribute in role.link:
+            value = attribute.value(scope)
+            if not is_set(value, self.not_set) or as_text(value).lower() not in asn.recorded.get(attribute.name, ()):
+                return False
+        return True
+
+    def _commit(self, asn: Association, role: Role, new_pins: dict[str, str], i: int) -> None:
+        row = self.rows[i]
+        scope = self.scopes[i]
+        asn.pins.update(new_pins)
+        for attribute in role.record:
+            value = attribute.value(scope)
+            if is_set(value, self.not_set):
+                values = asn.recorded.setdefault(attribute.name, [])
+                text = as_text(value).lower()
+                if text not in values:
+                    values.append(text)
+        fields = _MemberFields(asn.rule, role, row, self.not_set, asn).compute()
+        asn.members.append(Member(row, role.name, fields))
+        asn.role_counts[role.name] += 1
+        asn.identities.add(row.get(self.ruleset.identity, str(i)))
+
+    def _offer_existing(self, i: int, allowed: tuple[str, ...] | None, queue: _Queue, kind: Pass) -> set[str]:
+        joined: set[str] = set()
+        identity = self.rows[i].get(self.ruleset.identity, str(i))
+        names = allowed if allowed is not None else tuple(self.ruleset.rules)
+        for name in names:
+            rule = self.ruleset.rules[name]
+            key = self._key(i, rule)
+            if key is None:
+                continue
+            candidates = self.index[name].get(key)
+            if not candidates:
+                continue
+            for asn in list(candidates):
+                if identity in asn.identities:
+                    joined.add(name)
+                    continue
+                if not self._selected(i, rule):
+                    break
+                found = self._match(asn, rule, i, creating=False)
+                if found is None:
+                    continue
+                role, pins = found
+                self._commit(asn, role, pins, i)
+                joined.add(name)
+                if role.reoffer and kind in (Pass.NEW, Pass.BOTH):
+                    queue.add(Pass.EXISTING, (name,), i)
+        return joined
+
+    def _create(self, i: int, allowed: tuple[str, ...] | None, ignore: set[str], queue: _Queue) -> None:
+        names = allowed if allowed is not None else tuple(self.ruleset.rules)
+        for name in names:
+            if name in ignore:
+                continue
+            rule = self.ruleset.rules[name]
+            if not self._selected(i, rule):
+                continue
+            key = self._key(i, rule)
+            if key is None:
+                continue
+            found = self._match(None, rule, i, creating=True)
+            if found is None:
+                continue
+            role, pins = found
+            asn = Association(rule, self.candidate, self.run, self.counter.next())
+            self._commit(asn, role, pins, i)
+            self.associations.append(asn)
+            self.index[name].setdefault(key, []).append(asn)
+            if role.reoffer:
+                queue.add(Pass.EXISTING, (name,), i)
+
+    def generate(self) -> list[Association]:
+        """Run every pass; return the associations in creation order."""
+        queue = _Queue()
+        for i in range(len(self.rows)):
+            queue.add(Pass.BOTH, None, i)
+        while (popped := queue.pop()) is not None:
+            kind, batch = popped
+            for i in batch.rows:
+                joined: set[str] = set()
+                if kind is not Pass.NEW:
+                    joined = self._offer_existing(i, batch.rules, queue, kind)
+                if kind in (Pass.NEW, Pass.BOTH):
+                    self._create(i, batch.rules, joined, queue)
+                    scope = self.scopes[i]
+                    if any(scope.truth(r(scope)) for r in self.ruleset.reoffers):
+                        queue.add(Pass.FINAL, None, i)
+        return self.associations
+
+
+class _MemberFields:
+    """Computes a member's fields in order; ``member.x`` may refer to any other field."""
+
+    def __init__(self, rule: Rule, role: Role, row: dict[str, str], not_set: frozenset[str], asn: Association) -> None:
+        self.rule = rule
+        self.role = role
+        self.formulas = dict(rule.member_fields)
+        self.values: dict[str, Any] = {}
+        self.active: set[str] = set()
+        self.scope = Scope(row, not_set, self, asn)
+
+    def get(self, name: str) -> Any:
+        """Value of field ``name`` (``role`` is the member's role)."""
+        if name == "role":
+            return self.role.name
+        if name in self.values:
+            return self.values[name]
+        if name not in self.formulas or name in self.active:
+            return None
+        self.active.add(name)
+        if name == "exptype" and self.role.exptype is not None:
+            value = self.role.exptype(self.scope)
+        else:
+            value = self.formulas[name](self.scope)
+        self.active.discard(name)
+        self.values[name] = value
+        return value
+
+    def compute(self) -> dict[str, Any]:
+        """Every field, in the rule's order."""
+        return {name: self.get(name) for name in self.formulas}

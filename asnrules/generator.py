@@ -1,0 +1,143 @@
+"""Generate associations from a pool: candidates, discovery, finalization.
+
+The per-candidate algorithm: for every candidate named in the pool, the rules run over
+just that candidate's rows (their candidate cell rewritten to name only it); then, when
+discovery is on, once more over the whole pool with no candidate. Results are finalized
+stage by stage (see :mod:`asnrules.finalize`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from . import __version__
+from .association import Association, Candidate
+from .candidates import candidates_in_order, parse_cell, rewrite
+from .diagnostics import AsnRulesError, Diagnostic
+from .engine import Run, _Counter
+from .finalize import finalize_stage
+from .ruleset import Ruleset
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to generate.
+
+    Parameters
+    ----------
+    candidate_ids : sequence of str, optional
+        Only these candidates (no discovery).
+    discover : bool
+        Run the discovery pass.
+    keep_candidates : bool
+        Keep the candidates' associations.
+    version_id : str, optional
+        Version tag for file names and the ``version_id`` key.
+    finalize : bool
+        Run hooks, validity checks and de-duplication.
+    """
+
+    candidate_ids: Sequence[str] | None = None
+    discover: bool = True
+    keep_candidates: bool = True
+    version_id: str | None = None
+    finalize: bool = True
+
+
+def check_columns(columns: Sequence[str], ruleset: Ruleset, pool_label: str) -> None:
+    """Raise a clear error when the pool lacks columns the rules read.
+
+    Raises
+    ------
+    AsnRulesError
+        ASN402 naming every missing column and where a rule uses it.
+    """
+    missing = ruleset.missing_columns(columns)
+    if ruleset.candidate_column not in columns:
+        missing.setdefault(ruleset.candidate_column, "candidate column")
+    if missing:
+        names = ", ".join(sorted(missing))
+        where = "; ".join(f"{c} (used at {w})" for c, w in sorted(missing.items()))
+        raise AsnRulesError(
+            [Diagnostic(pool_label, 1, 1, "ASN402", f"pool lacks column(s) the rules need: {names}. {where}")]
+        )
+
+
+def generate(
+    rows: Sequence[dict[str, str]], ruleset: Ruleset, options: Options | None = None, pool_name: str = "in-memory"
+) -> list[Association]:
+    """Generate and finalize associations.
+
+    Parameters
+    ----------
+    rows : sequence of dict
+        Pool rows (lower-case keys and values).
+    ruleset : Ruleset
+        Compiled rules.
+    options : Options, optional
+        Mode settings (default: every candidate plus discovery).
+    pool_name : str
+        Pool file name written into each association.
+
+    Returns
+    -------
+    list of Association
+        Stage by stage, in output order, numbered.
+    """
+    options = options or Options()
+    counter = _Counter()
+    column = ruleset.candidate_column
+    cells = [parse_cell(row.get(column)) for row in rows]
+    made: list[Association] = []
+    for candidate in _selected_candidates(cells, options):
+        chosen = [i for i, found in enumerate(cells) if candidate in found]
+        cell = rewrite(candidate)
+        sub = [{**rows[i], column: cell} for i in chosen]
+        made.extend(Run(ruleset, sub, candidate, "candidate", counter).generate())
+    if not options.keep_candidates:
+        made = []
+    if options.discover and options.candidate_ids is None:
+        discovered = Candidate(ruleset.discovered_id, ruleset.discovered_type)
+        made.extend(Run(ruleset, rows, discovered, "discover", counter).generate())
+    for asn in made:
+        asn.builtins.update(_builtins(asn, options, pool_name))
+    if not options.finalize:
+        for n, asn in enumerate(made, 1):
+            asn.sequence = n
+        return made
+    result: list[Association] = []
+    for stage in ruleset.stages:
+        own = [a for a in made if a.rule.stage == stage.name]
+        for asn in own:
+            asn.builtins["product"] = asn.rule.product(asn.scope(ruleset.not_set))
+        result.extend(finalize_stage(own, ruleset.not_set, stage.deduplicate))
+    return result
+
+
+def _selected_candidates(cells: Sequence[list[Candidate]], options: Options) -> list[Candidate]:
+    every = candidates_in_order(cells)
+    if options.candidate_ids is None:
+        return every
+    wanted = [c.lower() for c in options.candidate_ids]
+    return [c for cid in wanted for c in every if c.id == cid][: len(every)]
+
+
+def _builtins(asn: Association, options: Options, pool_name: str) -> dict[str, Any]:
+    pins = " ".join(f"{k}={v!r}" for k, v in asn.pins.items())
+    return {
+        "candidate": asn.candidate,
+        "asn_type": asn.rule.asn_type,
+        "asn_rule": f"{asn.run}_{asn.rule.name}",
+        "version_id": options.version_id,
+        "pool_name": pool_name,
+        "constraints": f"{asn.rule.name}: {pins}",
+        "code_version": __version__,
+    }
+
+
+def unknown_candidates(rows: Sequence[dict[str, str]], ruleset: Ruleset, ids: Sequence[str]) -> list[str]:
+    """Return the requested candidate ids that the pool does not name."""
+    known = {c.id for c in candidates_in_order([parse_cell(r.get(ruleset.candidate_column)) for r in rows])}
+    return [i for i in ids if i.lower() not in known]

@@ -1,0 +1,1 @@
+"""JWST-specific behaviour that the rulesets refer to by name (hooks)."""

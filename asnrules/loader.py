@@ -1,0 +1,684 @@
+"""Load rule files: YAML with positions -> pydantic models -> expressions -> compiled rules.
+
+Layers, in order: :mod:`positions` reads the YAML, :mod:`models` checks its shape,
+:mod:`expressions` parses every expression, :mod:`compiler` resolves names and builds
+closures; this module wires them together, resolves ``include`` and ``extends``, and
+turns every problem into a located :class:`~asnrules.diagnostics.Diagnostic`.
+``collect=True`` gathers all problems (lint); otherwise the first file's problems raise.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import expressions as ex
+from .compiler import Compiled, CompileError, Compiler, Definitions, MEMBER
+from .diagnostics import AsnRulesError, Diagnostic
+from .functions import ASSOCIATION, ROW
+from .hooks import get_hook
+from .models import AttributeSpec, Document
+from .models import Role as RoleModel
+from .models import Rule as RuleModel
+from .positions import PathKey, SourceMap, load_yaml
+from .resources import DEFAULT_RULESETS, bundled_rulesets
+from .ruleset import PRODUCTS, Attribute, Role, Rule, Ruleset, Stage
+from .values import as_text
+
+_TOP_KEYS = set(Document.model_fields) | {"from"}
+
+
+@dataclass
+class Located:
+    """A value with the file and path it was written at."""
+
+    value: Any
+    source: SourceMap
+    path: PathKey
+
+
+@dataclass
+class _File:
+    path: Path
+    document: Document
+    source: SourceMap
+
+
+@dataclass
+class _Context:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: dict[Path, _File | None] = field(default_factory=dict)
+
+
+def resolve_ruleset_path(name: str | Path) -> Path:
+    """Return the file for a ruleset given as a path or as a bundled name.
+
+    Parameters
+    ----------
+    name : str or Path
+        A file path, or the name of a bundled ruleset (``stage3.yaml`` or ``stage3``).
+    """
+    path = Path(name)
+    if path.is_file():
+        return path
+    bundled = bundled_rulesets()
+    for key in (str(name), f"{name}.yaml"):
+        if key in bundled:
+            return bundled[key]
+    return path
+
+
+def load_rulesets(
+    paths: Sequence[str | Path] | None = None, *, collect: bool = False
+) -> tuple[Ruleset, list[Diagnostic]]:
+    """Load and compile rule files into one :class:`Ruleset`.
+
+    Parameters
+    ----------
+    paths : sequence of str or Path, optional
+        Rule files or bundled names, in order; later rules of the same name replace
+        earlier ones. Default: the bundled Stage 2 and Stage 3 rulesets.
+    collect : bool
+        Gather every problem instead of raising on the first file with errors.
+
+    Returns
+    -------
+    ruleset, diagnostics
+        The compiled rules and (with ``collect``) the problems found.
+
+    Raises
+    ------
+    AsnRulesError
+        Without ``collect``, when any file has a problem.
+    """
+    names = list(paths) if paths else list(DEFAULT_RULESETS)
+    ctx = _Context()
+    ruleset = Ruleset()
+    for name in names:
+        path = resolve_ruleset_path(name)
+        before = len(ctx.diagnostics)
+        _load_into(ruleset, path, str(name) if not Path(name).is_file() else str(path), ctx)
+        if not collect and len(ctx.diagnostics) > before:
+            raise AsnRulesError(ctx.diagnostics[before:])
+    return ruleset, sorted(ctx.diagnostics)
+
+
+def _read(path: Path, display: str, ctx: _Context) -> _File | None:
+    key = path.resolve() if path.exists() else path
+    if key in ctx.files:
+        return ctx.files[key]
+    ctx.files[key] = None
+    try:
+        data, source = load_yaml(path, display)
+    except AsnRulesError as exc:
+        ctx.diagnostics.extend(exc.diagnostics)
+        return None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        ctx.diagnostics.append(source.diagnostic((), "ASN112", "a rule file must be a mapping of keys"))
+        return None
+    try:
+        document = Document.model_validate(data)
+    except ValidationError as exc:
+        ctx.diagnostics.extend(_schema_diagnostics(exc, source))
+        return None
+    loaded = _File(path, document, source)
+    ctx.files[key] = loaded
+    return loaded
+
+
+def _schema_diagnostics(exc: ValidationError, source: SourceMap) -> list[Diagnostic]:
+    found = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not _is_union_tag(p))
+        if err["type"] == "extra_forbidden":
+            key = str(loc[-1])
+            valid = _valid_keys(loc[:-1])
+            close = difflib.get_close_matches(key, sorted(valid), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            found.append(source.diagnostic(loc, "ASN110", f"unknown key {key!r}{hint}", key=True))
+        elif err["type"] == "missing":
+            found.append(source.diagnostic(loc[:-1], "ASN111", f"missing required key {loc[-1]!r}", key=True))
+        else:
+            where = ".".join(str(p) for p in loc) or "document"
+            found.append(source.diagnostic(loc, "ASN112", f"{where}: {err['msg']}"))
+    # a value of a union field fails once per alternative: keep one message per position
+    unique: dict[tuple[int, int, str], Diagnostic] = {}
+    for d in found:
+        unique.setdefault((d.line, d.col, d.code), d)
+    return list(unique.values())
+
+
+def _is_union_tag(part: object) -> bool:
+    return isinstance(part, str) and (
+        part in ("AttributeSpec", "Role", "str", "list[str]")
+        or part.startswith(("list[", "function-"))
+    )
+
+
+def _valid_keys(loc: tuple[Any, ...]) -> set[str]:
+    if not loc:
+        return set(Document.model_fields) - {"from_"}
+    head = loc[0]
+    if head in ("rules", "defaults"):
+        inside = loc[2:] if head == "rules" else loc[1:]
+        if inside and inside[0] == "members":
+            return set(RoleModel.model_fields)
+        return set(RuleModel.model_fields)
+    if head == "roles":
+        return set(RoleModel.model_fields)
+    if head == "attributes":
+        return {"from", "value", "optional", "when"}
+    if head == "reoffer":
+        return {"when", "description"}
+    if head == "candidates":
+        return {"column", "discovered_id", "discovered_type"}
+    return set()
+
+
+def _gather(file: _File, ctx: _Context, chain: tuple[Path, ...] = ()) -> list[_File]:
+    """Return ``file``'s includes (depth first, each once) followed by ``file``."""
+    ordered: list[_File] = []
+    for i, name in enumerate(file.document.include):
+        target = (file.path.parent / name) if not Path(name).is_absolute() else Path(name)
+        if not target.is_file():
+            target = resolve_ruleset_path(name)
+        if target.resolve() in chain or target.resolve() == file.path.resolve():
+            ctx.diagnostics.append(file.source.diagnostic(("include", i), "ASN002", f"{name!r} includes itself"))
+            continue
+        if not target.is_file():
+            ctx.diagnostics.append(file.source.diagnostic(("include", i), "ASN002", f"cannot find included file {name!r}"))
+            continue
+        included = _read(target, str(target), ctx)
+        if included is None:
+            ctx.diagnostics.append(file.source.diagnostic(("include", i), "ASN002", f"included file {name!r} has errors"))
+            continue
+        for f in _gather(included, ctx, (*chain, file.path.resolve())):
+            if f not in ordered:
+                ordered.append(f)
+    ordered.append(file)
+    return ordered
+
+
+class _Loader:
+    """Compiles one ruleset file (with its includes) into rules."""
+
+    def __init__(self, files: list[_File], ctx: _Context, ruleset: Ruleset) -> None:
+        self.files = files
+        self.main = files[-1]
+        self.ctx = ctx
+        self.ruleset = ruleset
+        self.defs = Definitions()
+        self.attr_specs: dict[str, Located] = {}
+        self.groups: dict[str, Located] = {}
+        self.templates: dict[str, Located] = {}
+        self.roles: dict[str, Located] = {}
+        self.bases: dict[str, Located] = {}
+        self.expr_where: dict[str, Located] = {}
+        self._attr_cache: dict[str, Attribute | None] = {}
+        self.not_set: list[str] | None = None
+        self.compiler = Compiler(self.defs)
+        self._collect()
+
+    # -- definitions -------------------------------------------------------------------
+    def _collect(self) -> None:
+        lists: dict[str, tuple[str, ...]] = {}
+        maps: dict[str, dict[str, str]] = {}
+        tables: dict[str, frozenset[tuple[str, ...]]] = {}
+        exprs: dict[str, ex.Node] = {}
+        columns: set[str] = set()
+        optional: set[str] = set()
+        for f in self.files:
+            doc, src = f.document, f.source
+            lists.update({k.lower(): tuple(v.lower() for v in vs) for k, vs in doc.lists.items()})
+            maps.update({k.lower(): {a.lower(): b.lower() for a, b in m.items()} for k, m in doc.maps.items()})
+            tables.update(
+                {k.lower(): frozenset(tuple(c.lower() for c in row) for row in t) for k, t in doc.tables.items()}
+            )
+            for kind in ("conditions", "values"):
+                for name, text in getattr(doc, kind).items():
+                    node = self._parse(Located(text, src, (kind, name)))
+                    if node is not None:
+                        exprs[name.lower()] = node
+                        self.expr_where[name.lower()] = Located(text, src, (kind, name))
+            columns.update(c.lower() for c in doc.columns)
+            optional.update(c.lower() for c in doc.optional_columns)
+            for name, spec in doc.attributes.items():
+                self.attr_specs[name.lower()] = Located(spec, src, ("attributes", name))
+            for name, members in doc.groups.items():
+                self.groups[name.lower()] = Located(members, src, ("groups", name))
+            for name, role in doc.roles.items():
+                self.roles[name.lower()] = Located(role, src, ("roles", name))
+            for name, text in doc.templates.items():
+                self.templates[name.lower()] = Located(text, src, ("templates", name))
+            for name, rule in doc.rules.items():
+                self.bases[name] = Located(rule, src, ("rules", name))
+            if doc.not_set is not None:
+                self.not_set = [v.lower() for v in doc.not_set]
+            if doc.identity:
+                self.ruleset.identity = doc.identity.lower()
+            if doc.candidates:
+                self.ruleset.candidate_column = doc.candidates.column.lower()
+                self.ruleset.discovered_id = doc.candidates.discovered_id.lower()
+                self.ruleset.discovered_type = doc.candidates.discovered_type.lower()
+        self.defs.lists, self.defs.maps, self.defs.tables = lists, maps, tables
+        self.defs.expressions = exprs
+        self.defs.columns = frozenset(columns)
+        self.defs.optional_columns = frozenset(optional)
+        if self.not_set is not None:
+            self.defs.not_set = frozenset(self.not_set)
+            self.ruleset.not_set = self.defs.not_set
+        self.ruleset.optional_columns = self.ruleset.optional_columns | self.defs.optional_columns
+        # compile named definitions now, so that errors inside them are reported where written
+        for name, where in self.expr_where.items():
+            self._compile_named(name, where)
+
+    def _compile_named(self, name: str, where: Located) -> None:
+        before = set(self.compiler.columns_used)
+        try:
+            self.compiler.definition(name, self.defs.expressions[name])
+        except CompileError as exc:
+            self._report(where, exc.code, exc.message, exc.line, exc.col)
+            self.defs.expressions.pop(name, None)
+        self._record_columns(before, where)
+
+    def _record_columns(self, before: set[str], where: Located) -> None:
+        for column in set(self.compiler.columns_used) - before:
+            if column not in self.ruleset.required_columns and column not in self.defs.optional_columns:
+                pos = where.source.locate(where.path)
+                self.ruleset.required_columns[column] = f"{where.source.path}:{pos.line}:{pos.col}"
+
+    # -- diagnostics and expressions ----------------------------------------------------
+    def _report(self, where: Located, code: str, message: str, line: int = 1, col: int = 1) -> None:
+        src = where.source
+        pos = src.locate(where.path)
+        file_line, file_col = _map_position(src, pos, str(where.value), line, col)
+        self.ctx.diagnostics.append(
+            Diagnostic(src.path, file_line, file_col, code, message, source_line=src.line_text(file_line))
+        )
+
+    def _parse(self, where: Located) -> ex.Node | None:
+        try:
+            return ex.parse(str(where.value))
+        except ex.ExpressionSyntaxError as exc:
+            self._report(where, "ASN201", exc.message, exc.line, exc.col)
+            return None
+
+    def _expr(self, where: Located, context: str = ROW, attributes: Iterable[str] = (), roles: Iterable[str] = ()) -> Compiled | None:
+        node = self._parse(where)
+        if node is None:
+            return None
+        before = set(self.compiler.columns_used)
+        try:
+            compiled = self.compiler.compile(node, context, attributes, roles)
+        except CompileError as exc:
+            self._report(where, exc.code, exc.message, exc.line, exc.col)
+            return None
+        self._record_columns(before, where)
+        return compiled
+
+    def _template(self, where: Located, attributes: Iterable[str], roles: Iterable[str], seen: tuple[str, ...] = ()) -> Compiled | None:
+        text = str(where.value)
+        parts: list[Compiled] = []
+        for kind, piece, offset in _split_template(text):
+            if kind == "error":
+                self._report(where, "ASN304", piece, 1, offset + 1)
+                return None
+            if kind == "text":
+                parts.append(lambda s, t=piece: t)
+                continue
+            name = piece.strip().lower()
+            if name in self.templates and name not in seen:
+                inner = self._template(self.templates[name], attributes, roles, (*seen, name))
+                if inner is None:
+                    return None
+                parts.append(inner)
+                continue
+            try:
+                node = ex.parse(piece)
+                compiled = self.compiler.compile(node, ASSOCIATION, attributes, roles)
+            except ex.ExpressionSyntaxError as exc:
+                self._report(where, "ASN201", exc.message, 1, offset + exc.col)
+                return None
+            except CompileError as exc:
+                self._report(where, exc.code, exc.message, 1, offset + exc.col)
+                return None
+            parts.append(compiled)
+        return lambda s: "".join(as_text(p(s)) for p in parts)
+
+    # -- attributes ---------------------------------------------------------------------
+    def _attribute(self, name: str, where: Located) -> Attribute | None:
+        key = name.lower()
+        if key in self._attr_cache:
+            return self._attr_cache[key]
+        spec_loc = self.attr_specs.get(key)
+        if spec_loc is None:
+            known = set(self.attr_specs) | set(self.groups)
+            close = difflib.get_close_matches(key, sorted(known), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            self._report(where, "ASN301", f"unknown attribute {name!r}{hint}")
+            self._attr_cache[key] = None
+            return None
+        spec = spec_loc.value
+        if isinstance(spec, str):
+            spec = AttributeSpec(**{"from": [spec]})
+        elif isinstance(spec, list):
+            spec = AttributeSpec(**{"from": spec})
+        if spec.value is not None:
+            value = self._expr(Located(spec.value, spec_loc.source, (*spec_loc.path, "value")))
+        elif spec.from_:
+            source = "first(" + ", ".join(spec.from_) + ")"
+            value = self._expr(Located(source, spec_loc.source, spec_loc.path))
+        else:
+            self._report(spec_loc, "ASN111", f"attribute {name!r} needs 'from' or 'value'")
+            value = None
+        when = None
+        if spec.when is not None:
+            when = self._expr(Located(spec.when, spec_loc.source, (*spec_loc.path, "when")))
+        attribute = Attribute(key, value, spec.optional, when) if value is not None else None
+        self._attr_cache[key] = attribute
+        return attribute
+
+    def _attributes(self, names: Iterable[Located]) -> tuple[Attribute, ...]:
+        result: list[Attribute] = []
+        for where in names:
+            name = str(where.value).lower()
+            if name in self.groups:
+                group = self.groups[name]
+                inner = [Located(n, group.source, (*group.path, i)) for i, n in enumerate(group.value)]
+                result.extend(self._attributes(inner))
+                continue
+            optional = name.endswith("?")
+            attribute = self._attribute(name.rstrip("?"), where)
+            if attribute is not None and optional and not attribute.optional:
+                attribute = Attribute(attribute.name, attribute.value, True, attribute.when)
+            if attribute is not None and attribute.name not in {a.name for a in result}:
+                result.append(attribute)
+        return tuple(result)
+
+    # -- rules --------------------------------------------------------------------------
+    def _merged(self, name: str, chain: tuple[str, ...] = ()) -> dict[str, Located] | None:
+        """Field values of rule ``name`` after applying ``defaults`` and ``extends``."""
+        where = self.bases[name]
+        rule: RuleModel = where.value
+        fields: dict[str, Located] = {}
+        bases = [Located(b, where.source, (*where.path, "extends", i)) for i, b in enumerate(rule.extends)]
+        defaults = self._defaults_for(where.source)
+        if defaults is not None and not chain:
+            fields = self._apply(fields, defaults)
+        for base in bases:
+            base_name = str(base.value)
+            if base_name not in self.bases:
+                close = difflib.get_close_matches(base_name, sorted(self.bases), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                self._report(base, "ASN301", f"unknown rule {base_name!r} in extends{hint}")
+                return None
+            if base_name in chain or base_name == name:
+                self._report(base, "ASN301", f"rule {name!r} extends itself through {base_name!r}")
+                return None
+            inherited = self._merged(base_name, (*chain, name))
+            if inherited is None:
+                return None
+            fields = _combine(fields, inherited)
+        own = {
+            key: Located(getattr(rule, key), where.source, (*where.path, key))
+            for key in rule.model_fields_set
+            if key not in ("extends", "abstract", "description")
+        }
+        return _combine(fields, own)
+
+    def _defaults_for(self, source: SourceMap) -> Located | None:
+        for f in self.files:
+            if f.source is source and f.document.defaults is not None:
+                return Located(f.document.defaults, source, ("defaults",))
+        return None
+
+    def _apply(self, fields: dict[str, Located], defaults: Located) -> dict[str, Located]:
+        rule: RuleModel = defaults.value
+        own = {
+            key: Located(getattr(rule, key), defaults.source, (*defaults.path, key))
+            for key in rule.model_fields_set
+            if key not in ("extends", "abstract", "description")
+        }
+        return _combine(fields, own)
+
+    def compile_rules(self) -> None:
+        stage = Stage(self.main.document.name or self.main.path.stem, self.main.path, self.main.document.deduplicate)
+        self.ruleset.stages.append(stage)
+        for name, rule_model in self.main.document.rules.items():
+            if rule_model.abstract:
+                continue
+            merged = self._merged(name)
+            if merged is None:
+                continue
+            rule = self._compile_rule(name, stage.name, merged)
+            if rule is not None:
+                self.ruleset.rules.pop(name, None)
+                self.ruleset.rules[name] = rule
+        reoffers = []
+        for i, item in enumerate(self.main.document.reoffer):
+            compiled = self._expr(Located(item.when, self.main.source, ("reoffer", i, "when")))
+            if compiled is not None:
+                reoffers.append(compiled)
+        self.ruleset.reoffers = (*self.ruleset.reoffers, *reoffers)
+
+    def _compile_rule(self, name: str, stage: str, fields: dict[str, Located]) -> Rule | None:
+        where = self.bases[name]
+        errors_before = len(self.ctx.diagnostics)
+        asn_type = fields.get("asn_type")
+        if asn_type is None:
+            self._report(where, "ASN111", f"rule {name!r} has no asn_type")
+            return None
+        selects = [self._expr(loc) for loc in _items(fields.get("select"))]
+        share = self._attributes(_items(fields.get("share")))
+        roles: list[Role] = []
+        role_locs = fields.get("members")
+        if role_locs is None:
+            roles.append(Role("member", None))
+        else:
+            for i, role_model in enumerate(role_locs.value):
+                where_role = Located(role_model, role_locs.source, (*role_locs.path, i))
+                if isinstance(role_model, str):
+                    named = self.roles.get(role_model.lower())
+                    if named is None:
+                        close = difflib.get_close_matches(role_model.lower(), sorted(self.roles), n=1)
+                        hint = f"; did you mean {close[0]!r}?" if close else ""
+                        self._report(where_role, "ASN301", f"unknown role {role_model!r}{hint}")
+                        continue
+                    where_role = named
+                roles.append(self._role(where_role.value, where_role))
+        attribute_names = set(self.attr_specs)
+        role_names = {r.name for r in roles}
+        member_loc = fields.get("member")
+        member_fields: list[tuple[str, Compiled]] = []
+        if member_loc is not None:
+            for key, text in member_loc.value.items():
+                compiled = self._expr(Located(text, member_loc.source, (*member_loc.path, key)), MEMBER)
+                if compiled is not None:
+                    member_fields.append((key, compiled))
+        product_loc = fields.get("product")
+        product = (
+            self._template(product_loc, attribute_names, role_names) if product_loc is not None else (lambda s: "")
+        )
+        file_loc = fields.get("file")
+        file = self._template(file_loc, attribute_names, role_names) if file_loc is not None else None
+        document: list[tuple[str, Compiled | None]] = []
+        doc_loc = fields.get("document")
+        for key, text in (doc_loc.value.items() if doc_loc is not None else [(PRODUCTS, PRODUCTS)]):
+            if key == PRODUCTS:
+                document.append((key, None))
+                continue
+            compiled = self._expr(Located(text, doc_loc.source, (*doc_loc.path, key)), ASSOCIATION, attribute_names, role_names)  # type: ignore[union-attr]
+            if compiled is not None:
+                document.append((key, compiled))
+        valid = [self._expr(loc, ASSOCIATION, attribute_names, role_names) for loc in _items(fields.get("valid"))]
+        hooks = []
+        for loc in _items(fields.get("finalize")):
+            entry = get_hook(str(loc.value))
+            if entry is None:
+                from .hooks import HOOKS
+
+                close = difflib.get_close_matches(str(loc.value), sorted(HOOKS), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                self._report(loc, "ASN302", f"unknown hook {loc.value!r}{hint}")
+            else:
+                hooks.append(entry.function)
+        if len(self.ctx.diagnostics) > errors_before or product is None or (file_loc and file is None):
+            return None
+        select = _all_of([s for s in selects if s is not None])
+        return Rule(
+            name=name,
+            stage=stage,
+            asn_type=str(asn_type.value),
+            select=select,
+            share=share,
+            roles=tuple(roles),
+            member_fields=tuple(member_fields),
+            product=product,
+            document=tuple(document),
+            valid=tuple(v for v in valid if v is not None),
+            finalize=tuple(hooks),
+            file=file,
+        )
+
+    def _role(self, model: RoleModel, where: Located) -> Role:
+        def loc(key: str, index: int | None = None) -> Located:
+            path = (*where.path, key) if index is None else (*where.path, key, index)
+            value = getattr(model, key)
+            return Located(value if index is None else value[index], where.source, path)
+
+        when = self._expr(loc("when")) if model.when is not None else None
+        exptype = self._expr(loc("exptype")) if model.exptype is not None else None
+        share = self._attributes(loc("share", i) for i in range(len(model.share)))
+        record = self._attributes(loc("record", i) for i in range(len(model.record)))
+        link = self._attributes(loc("link", i) for i in range(len(model.link)))
+        creates = model.creates if model.creates is not None else not link
+        return Role(model.role, when, share, record, link, model.limit, creates, exptype, model.reoffer == "existing")
+
+
+_ACCUMULATE = ("select", "share", "valid", "finalize")
+
+
+def _combine(base: dict[str, Located], own: dict[str, Located]) -> dict[str, Located]:
+    """Merge rule fields: list fields accumulate (base first); others are replaced."""
+    merged = dict(base)
+    for key, value in own.items():
+        if key in _ACCUMULATE and key in merged:
+            merged[key] = _Concat(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+class _Concat(Located):
+    """Two located lists seen as one; items keep their own locations."""
+
+    def __init__(self, first: Located, second: Located) -> None:
+        super().__init__(list(first.value) + list(second.value), second.source, second.path)
+        self.parts = (first, second)
+
+
+def _items_of(loc: Located) -> list[Located]:
+    if isinstance(loc, _Concat):
+        return _items_of(loc.parts[0]) + _items_of(loc.parts[1])
+    return [Located(v, loc.source, (*loc.path, i)) for i, v in enumerate(loc.value)]
+
+
+def _items(loc: Located | None) -> list[Located]:
+    """Return the located items of a list field (seeing through accumulated lists)."""
+    return [] if loc is None else _items_of(loc)
+
+
+def _all_of(conditions: list[Compiled]) -> Compiled | None:
+    if not conditions:
+        return None
+    if len(conditions) == 1:
+        return conditions[0]
+    return lambda s: all(s.truth(c(s)) for c in conditions)
+
+
+_TEMPLATE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+def _split_template(text: str) -> list[tuple[str, str, int]]:
+    """Split a template into ('text', str, offset) and ('expr', source, offset) parts."""
+    parts: list[tuple[str, str, int]] = []
+    pos = 0
+    for m in _TEMPLATE.finditer(text):
+        if m.start() > pos:
+            parts.append(("text", text[pos : m.start()], pos))
+        token = m.group(0)
+        if token == "{{":
+            parts.append(("text", "{", m.start()))
+        elif token == "}}":
+            parts.append(("text", "}", m.start()))
+        elif token in "{}":
+            return [("error", f"unbalanced {token!r} in template (write {token * 2} for a literal brace)", m.start())]
+        else:
+            parts.append(("expr", m.group(1), m.start() + 1))
+        pos = m.end()
+    if pos < len(text):
+        parts.append(("text", text[pos:], pos))
+    return parts
+
+
+def _map_position(src: SourceMap, pos: Any, text: str, line: int, col: int) -> tuple[int, int]:
+    """Translate a 1-based position inside an expression scalar to a file position."""
+    style = pos.style
+    if style in ("|", ">"):
+        offset = _offset(text, line, col)
+        start = pos.line + 1
+        remaining = offset
+        for file_line in range(start, len(src.lines) + 1):
+            raw = src.line_text(file_line)
+            stripped = raw.lstrip()
+            indent = len(raw) - len(stripped)
+            if style == "|":
+                if line == file_line - start + 1:
+                    return file_line, indent + col
+                continue
+            if remaining <= len(stripped):
+                return file_line, indent + remaining + 1
+            remaining -= len(stripped) + 1
+        return pos.line, pos.col
+    quote = 1 if style in ("'", '"') else 0
+    if line == 1:
+        return pos.line, pos.col + quote + col - 1
+    return pos.line + line - 1, col
+
+
+def _offset(text: str, line: int, col: int) -> int:
+    lines = text.split("\n")
+    return sum(len(x) + 1 for x in lines[: line - 1]) + col - 1
+
+
+def _load_into(ruleset: Ruleset, path: Path, display: str, ctx: _Context) -> None:
+    if not path.is_file():
+        bundled = ", ".join(sorted(bundled_rulesets()))
+        ctx.diagnostics.append(
+            Diagnostic(display, 0, 0, "ASN001", f"no such rule file (bundled rulesets: {bundled})")
+        )
+        return
+    file = _read(path, display, ctx)
+    if file is None:
+        return
+    files = _gather(file, ctx)
+    loader = _Loader(files, ctx, ruleset)
+    loader.compile_rules()
+
+
+def lint_paths(paths: Sequence[str | Path]) -> list[Diagnostic]:
+    """Return every problem found in the given rule files (each file checked on its own)."""
+    found: list[Diagnostic] = []
+    for p in paths:
+        _, diagnostics = load_rulesets([p], collect=True)
+        found.extend(diagnostics)
+    unique = {(d.path, d.line, d.col, d.code, d.message): d for d in found}
+    return sorted(unique.values())

@@ -1,0 +1,68 @@
+"""Value semantics shared by the compiler, the functions and the engine.
+
+Pool values are lower-cased strings. A value is *set* unless it is ``None`` or one of the
+ruleset's "not set" strings (for JWST: ``null``, ``f``, ``n/a`` ...). Sets of values (what
+the members of an association share) are Python ``frozenset``/``set`` objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+DEFAULT_NOT_SET: frozenset[str] = frozenset({"", "null"})
+"""Values that mean "not set" when a ruleset does not declare its own list."""
+
+
+def is_set(value: Any, not_set: Collection[str] = DEFAULT_NOT_SET) -> bool:
+    """Return whether ``value`` counts as present.
+
+    Parameters
+    ----------
+    value : Any
+        A pool string, a number, a boolean, a collection or ``None``.
+    not_set : collection of str
+        Strings that mean "absent".
+    """
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return value.lower() not in not_set
+    if isinstance(value, int):
+        return value != 0
+    if isinstance(value, (set, frozenset, list, tuple, dict)):
+        return len(value) > 0
+    return True
+
+
+def as_text(value: Any) -> str:
+    """Return ``value`` as text for names and templates; sets are joined with ``-``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (set, frozenset)):
+        return "-".join(sorted((as_text(v) for v in value), key=str.lower))
+    if isinstance(value, (list, tuple)):
+        return "-".join(as_text(v) for v in value)
+    return str(value)
+
+
+def same(left: Any, right: Any) -> bool:
+    """Case-insensitive equality for strings, plain equality otherwise.
+
+    A set of one value (what the members of an association share) equals that value.
+    """
+    if isinstance(left, (set, frozenset)) and len(left) == 1 and not isinstance(right, (set, frozenset)):
+        left = next(iter(left))
+    if isinstance(right, (set, frozenset)) and len(right) == 1 and not isinstance(left, (set, frozenset)):
+        right = next(iter(right))
+    if isinstance(left, str) and isinstance(right, str):
+        return left.lower() == right.lower()
+    if isinstance(left, int) and isinstance(right, str) and right.isdigit():
+        return left == int(right)
+    if isinstance(right, int) and isinstance(left, str) and left.isdigit():
+        return right == int(left)
+    return bool(left == right)
