@@ -131,10 +131,14 @@ class Run:
         return key
 
     # -- matching -------------------------------------------------------------------------
-    def _check(self, attributes: Iterable[Attribute], scope: Scope, pins: dict[str, str], new: dict[str, str]) -> bool:
+    def _check(
+        self, attributes: Iterable[Attribute], scope: Scope, pins: dict[str, str], new: dict[str, str], member: Any
+    ) -> bool:
         for attribute in attributes:
-            if attribute.when is not None and not scope.truth(attribute.when(scope)):
-                continue
+            if attribute.when is not None:
+                member_scope = Scope(scope.row, self.not_set, member)
+                if not scope.truth(attribute.when(member_scope)):
+                    continue
             value = attribute.value(scope)
             if not is_set(value, self.not_set):
                 if attribute.optional:
@@ -152,7 +156,8 @@ class Run:
         scope = self.scopes[i]
         pins = asn.pins if asn is not None else {}
         new: dict[str, str] = {}
-        if not self._check(rule.share, scope, pins, new):
+        row = self.rows[i]
+        if not self._check(rule.share, scope, pins, new, _MemberFields(rule, _NO_ROLE, row, self.not_set, asn)):
             return None
         for role in rule.roles:
             if creating and not role.creates:
@@ -162,7 +167,8 @@ class Run:
             if role.limit is not None and asn is not None and asn.role_counts[role.name] >= role.limit:
                 continue
             role_new = dict(new)
-            if not self._check(role.share, scope, pins, role_new):
+            member = _MemberFields(rule, role, row, self.not_set, asn)
+            if not self._check(role.share, scope, pins, role_new, member):
                 continue
             if role.link and not self._linked(role, scope, asn):
                 continue
@@ -263,10 +269,15 @@ class Run:
         return self.associations
 
 
+_NO_ROLE = Role("", None)
+
+
 class _MemberFields:
     """Computes a member's fields in order; ``member.x`` may refer to any other field."""
 
-    def __init__(self, rule: Rule, role: Role, row: dict[str, str], not_set: frozenset[str], asn: Association) -> None:
+    def __init__(
+        self, rule: Rule, role: Role, row: dict[str, str], not_set: frozenset[str], asn: Association | None
+    ) -> None:
         self.rule = rule
         self.role = role
         self.formulas = dict(rule.member_fields)

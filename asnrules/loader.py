@@ -381,7 +381,7 @@ class _Loader:
             value = None
         when = None
         if spec.when is not None:
-            when = self._expr(Located(spec.when, spec_loc.source, (*spec_loc.path, "when")))
+            when = self._expr(Located(spec.when, spec_loc.source, (*spec_loc.path, "when")), MEMBER)
         attribute = Attribute(key, value, spec.optional, when) if value is not None else None
         self._attr_cache[key] = attribute
         return attribute
