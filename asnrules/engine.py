@@ -65,6 +65,38 @@ class _Queue:
         return None
 
 
+class _Bucket:
+    """The associations of one rule that share one key, in creation order.
+
+    ``open`` keeps, for every role with a limit, the associations where that role still
+    has room: a row that can only take full roles is not offered to them at all.
+    """
+
+    def __init__(self, rule: Rule) -> None:
+        self.all: dict[int, Association] = {}
+        self.open: dict[str, dict[int, Association]] = {r.name: {} for r in rule.roles if r.limit is not None}
+
+    def add(self, asn: Association) -> None:
+        self.all[asn.serial] = asn
+        for role_open in self.open.values():
+            role_open[asn.serial] = asn
+
+    def filled(self, asn: Association, role: Role) -> None:
+        if role.limit is not None and asn.role_counts[role.name] >= role.limit:
+            self.open[role.name].pop(asn.serial, None)
+
+    def offer(self, roles: Sequence[Role]) -> list[Association]:
+        """Associations that might take a row able to play ``roles``, in creation order."""
+        if any(r.limit is None for r in roles):
+            return list(self.all.values())
+        if len(roles) == 1:
+            return list(self.open[roles[0].name].values())
+        found: dict[int, Association] = {}
+        for role in roles:
+            found.update(self.open[role.name])
+        return [found[k] for k in sorted(found)]
+
+
 class _Counter:
     def __init__(self) -> None:
         self.value = 0
@@ -100,7 +132,8 @@ class Run:
         self.not_set = ruleset.not_set
         self.scopes = [Scope(row, self.not_set) for row in rows]
         self.associations: list[Association] = []
-        self.index: dict[str, dict[tuple[str, ...], list[Association]]] = {name: {} for name in ruleset.rules}
+        self.index: dict[str, dict[tuple[str, ...], _Bucket]] = {name: {} for name in ruleset.rules}
+        self._roles: dict[tuple[int, str], list[Role]] = {}
         self._select: dict[tuple[int, str], bool] = {}
         self._keys: dict[tuple[int, str], tuple[str, ...] | None] = {}
 
@@ -112,6 +145,16 @@ class Run:
             scope = self.scopes[i]
             found = rule.select is None or scope.truth(rule.select(scope))
             self._select[key] = found
+        return found
+
+    def _possible_roles(self, i: int, rule: Rule) -> list[Role]:
+        """Roles whose row condition holds for row ``i``."""
+        cache_key = (i, rule.name)
+        found = self._roles.get(cache_key)
+        if found is None:
+            scope = self.scopes[i]
+            found = [r for r in rule.roles if r.when is None or scope.truth(r.when(scope))]
+            self._roles[cache_key] = found
         return found
 
     def _key(self, i: int, rule: Rule) -> tuple[str, ...] | None:
@@ -159,10 +202,8 @@ class Run:
         row = self.rows[i]
         if not self._check(rule.share, scope, pins, new, _MemberFields(rule, _NO_ROLE, row, self.not_set, asn)):
             return None
-        for role in rule.roles:
+        for role in self._possible_roles(i, rule):
             if creating and not role.creates:
-                continue
-            if role.when is not None and not scope.truth(role.when(scope)):
                 continue
             if role.limit is not None and asn is not None and asn.role_counts[role.name] >= role.limit:
                 continue
@@ -209,10 +250,13 @@ class Run:
             key = self._key(i, rule)
             if key is None:
                 continue
-            candidates = self.index[name].get(key)
-            if not candidates:
+            bucket = self.index[name].get(key)
+            if bucket is None:
                 continue
-            for asn in list(candidates):
+            roles = self._possible_roles(i, rule)
+            if not roles:
+                continue
+            for asn in bucket.offer(roles):
                 if identity in asn.identities:
                     joined.add(name)
                     continue
@@ -223,6 +267,7 @@ class Run:
                     continue
                 role, pins = found
                 self._commit(asn, role, pins, i)
+                bucket.filled(asn, role)
                 joined.add(name)
                 if role.reoffer and kind in (Pass.NEW, Pass.BOTH):
                     queue.add(Pass.EXISTING, (name,), i)
@@ -246,7 +291,11 @@ class Run:
             asn = Association(rule, self.candidate, self.run, self.counter.next())
             self._commit(asn, role, pins, i)
             self.associations.append(asn)
-            self.index[name].setdefault(key, []).append(asn)
+            bucket = self.index[name].get(key)
+            if bucket is None:
+                bucket = self.index[name][key] = _Bucket(rule)
+            bucket.add(asn)
+            bucket.filled(asn, role)
             if role.reoffer:
                 queue.add(Pass.EXISTING, (name,), i)
 

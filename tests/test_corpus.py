@@ -1,0 +1,41 @@
+"""Golden tests: asnrules against the reference generator's output in ../shared/corpus."""
+
+from pathlib import Path
+
+import pytest
+
+from asnrules.api import run
+from asnrules.compare import compare_folders
+from asnrules.diagnostics import AsnRulesError
+from asnrules.output import orphan_table, write_all
+
+from .conftest import corpus_or_skip
+
+# Pools whose every association the bundled rulesets reproduce (default options).
+PORTED = [
+    "pool_001_candidates_realized",
+    "pool_001_candidates_lower_realized",
+    "pool_002_image_miri_realized",
+    "pool_003_image_nircam_realized",
+    "pool_020_00009_image_miri_realized",
+    "pool_duplicate",
+]
+
+
+@pytest.mark.parametrize("pool", PORTED)
+def test_same_associations_as_reference(pool: str, tmp_path: Path) -> None:
+    corpus = corpus_or_skip()
+    result = run(corpus / "pools" / f"{pool}.csv")
+    write_all(tmp_path, [*result.files, ("orphans.csv", orphan_table(result.rows, result.orphans, result.columns))])
+    cmp = compare_folders(tmp_path, corpus / "goldens" / "default" / pool, tmp_path / "orphans.csv")
+    assert cmp.only_ours == [] and cmp.only_golden == [], cmp
+    assert cmp.orphans_ok, cmp.orphan_detail
+    # the stricter goal: sequence numbers too
+    assert cmp.strict_names == len(cmp.matched)
+
+
+def test_pool_without_candidate_column_says_so() -> None:
+    corpus = corpus_or_skip()
+    with pytest.raises(AsnRulesError) as info:
+        run(corpus / "pools" / "jw93060_20150312T160130_pool.csv")
+    assert "asn_candidate" in info.value.diagnostics[0].message
