@@ -1,10 +1,25 @@
-"""asnrules: declarative association rules and a fast generator for JWST exposure pools."""
+"""asnrules: declarative association rules and a fast generator for JWST exposure pools.
+
+The public API (``AssociationPool``, ``AssociationRegistry``, ``generate``, ``Main``) is
+imported on first use, so that the command line starts quickly.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 __version__ = "0.1.0"
 
-from .api import AssociationPool, AssociationRegistry, Main, generate  # noqa: E402
-from .ruleset import Ruleset  # noqa: E402
-
 __all__ = ["AssociationPool", "AssociationRegistry", "Main", "Ruleset", "__version__", "generate"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("AssociationPool", "AssociationRegistry", "Main", "generate"):
+        from . import api
+
+        return getattr(api, name)
+    if name == "Ruleset":
+        from .ruleset import Ruleset
+
+        return Ruleset
+    raise AttributeError(f"module 'asnrules' has no attribute {name!r}")

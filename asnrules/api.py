@@ -28,7 +28,7 @@ class AssociationPool:
     """Reads association pools (a namespace mirroring ``jwst.associations.AssociationPool``)."""
 
     @staticmethod
-    def read(filename: str | Path, delimiter: str = "|", format: str = "ascii") -> Any:  # noqa: A002
+    def read(filename: str | Path, delimiter: str = "|", format: str = "ascii") -> Any:
         """Read a pool into an astropy Table of lower-case strings (see :func:`read_pool`)."""
         return read_pool(filename, delimiter=delimiter, fmt=format)
 
@@ -45,18 +45,25 @@ def AssociationRegistry(  # noqa: N802 - named as the jwst class it stands in fo
     include_default : bool
         Whether to load the bundled rulesets first.
     """
-    files = [*(("stage2.yaml", "stage3.yaml") if include_default else ()), *(definition_files or ())]
+    files = [
+        *(("stage2.yaml", "stage3.yaml") if include_default else ()),
+        *(definition_files or ()),
+    ]
     if not files:
         raise AsnRulesError([Diagnostic("<rules>", 0, 0, "ASN001", "no rule files given")])
     ruleset, _ = load_rulesets(files)
     return ruleset
 
 
-def generate(pool: Any, rules: Ruleset | None = None, version_id: str | None = None, finalize: bool = True) -> list[Association]:
+def generate(
+    pool: Any, rules: Ruleset | None = None, version_id: str | None = None, finalize: bool = True
+) -> list[Association]:
     """Generate associations from an astropy Table pool with a ruleset (default rules if None)."""
     ruleset = rules if rules is not None else AssociationRegistry()
     check_columns(list(pool.colnames), ruleset, str(pool.meta.get("pool_file", "in-memory")))
-    return _generate(pool_rows(pool), ruleset, Options(version_id=version_id, finalize=finalize), pool_name(pool))
+    return _generate(
+        pool_rows(pool), ruleset, Options(version_id=version_id, finalize=finalize), pool_name(pool)
+    )
 
 
 @dataclass
@@ -94,14 +101,21 @@ def run(
     check_columns(list(table.colnames), ruleset, str(pool_file))
     rows = pool_rows(table)
     if ids:
-        options = Options(candidate_ids=list(ids), discover=False, version_id=version_id, finalize=finalize)
+        options = Options(
+            candidate_ids=list(ids), discover=False, version_id=version_id, finalize=finalize
+        )
     elif discover:
-        options = Options(discover=True, keep_candidates=False, version_id=version_id, finalize=finalize)
+        options = Options(
+            discover=True, keep_candidates=False, version_id=version_id, finalize=finalize
+        )
     elif all_candidates:
         options = Options(discover=False, version_id=version_id, finalize=finalize)
     else:
         options = Options(version_id=version_id, finalize=finalize)
-    warnings = [f"candidate {cid!r} not found in pool" for cid in unknown_candidates(rows, ruleset, ids or [])]
+    warnings = [
+        f"candidate {cid!r} not found in pool"
+        for cid in unknown_candidates(rows, ruleset, ids or [])
+    ]
     associations = _generate(rows, ruleset, options, pool_name(table))
     named = named_documents(associations, ruleset.not_set)
     files = [(name, serialize(doc)) for name, doc in named]

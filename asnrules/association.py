@@ -96,4 +96,6 @@ class Association:
 
     def membership(self) -> Counter[tuple[str, str]]:
         """Multiset of ``(expname, exptype)`` of the members: what makes two equal."""
-        return Counter((str(m.fields.get("expname")), str(m.fields.get("exptype"))) for m in self.members)
+        return Counter(
+            (str(m.fields.get("expname")), str(m.fields.get("exptype"))) for m in self.members
+        )

@@ -35,7 +35,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def _main(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
     ] = False,
 ) -> None:
     """Generate JWST associations from pools with declarative YAML rules."""
@@ -53,12 +56,18 @@ def generate(
     pool: Annotated[Path, typer.Argument(help="Pool file (|-delimited, # comments).")],
     ruleset: Annotated[
         Optional[list[str]],  # noqa: UP045 - typer needs Optional on older Pythons
-        typer.Option("--ruleset", "-r", help="Rule file or bundled ruleset name; repeatable. "
-                     "Default: stage2.yaml and stage3.yaml."),
+        typer.Option(
+            "--ruleset",
+            "-r",
+            help="Rule file or bundled ruleset name; repeatable. "
+            "Default: stage2.yaml and stage3.yaml.",
+        ),
     ] = None,
     ids: Annotated[
         Optional[list[str]],  # noqa: UP045
-        typer.Option("--ids", "-i", help="Only this candidate id (repeatable), e.g. -i o001 -i c1000."),
+        typer.Option(
+            "--ids", "-i", help="Only this candidate id (repeatable), e.g. -i o001 -i c1000."
+        ),
     ] = None,
     path: Annotated[Path, typer.Option("--path", "-p", help="Output folder.")] = Path("."),
     version_id: Annotated[
@@ -67,8 +76,12 @@ def generate(
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Generate but write nothing.")] = False,
     delimiter: Annotated[str, typer.Option("--delimiter", "-d", help="Pool delimiter.")] = "|",
-    pool_format: Annotated[str, typer.Option("--pool-format", help="astropy table format of the pool.")] = "ascii",
-    discover: Annotated[bool, typer.Option("--discover", help="Keep only discovered associations.")] = False,
+    pool_format: Annotated[
+        str, typer.Option("--pool-format", help="astropy table format of the pool.")
+    ] = "ascii",
+    discover: Annotated[
+        bool, typer.Option("--discover", help="Keep only discovered associations.")
+    ] = False,
     all_candidates: Annotated[
         bool, typer.Option("--all-candidates", help="Every candidate, no discovery.")
     ] = False,
@@ -77,7 +90,9 @@ def generate(
     ] = False,
     save_orphans: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--save-orphans", help="Write rows in no association to this file inside --path."),
+        typer.Option(
+            "--save-orphans", help="Write rows in no association to this file inside --path."
+        ),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Report what was made.")] = False,
     debug: Annotated[bool, typer.Option("--debug", "-D", help="Show Python tracebacks.")] = False,
@@ -86,7 +101,15 @@ def generate(
     from .api import run
     from .output import orphan_table, write_all
 
-    chosen = [name for name, on in (("--ids", bool(ids)), ("--discover", discover), ("--all-candidates", all_candidates)) if on]
+    chosen = [
+        name
+        for name, on in (
+            ("--ids", bool(ids)),
+            ("--discover", discover),
+            ("--all-candidates", all_candidates),
+        )
+        if on
+    ]
     if len(chosen) > 1:
         typer.echo(f"error: {' and '.join(chosen)} cannot be used together", err=True)
         raise typer.Exit(2)
@@ -96,8 +119,15 @@ def generate(
         version_id = datetime.now(timezone.utc).strftime("%Y%m%dt%H%M%S")
     try:
         result = run(
-            pool, ruleset, ids=ids, discover=discover, all_candidates=all_candidates,
-            version_id=version_id, finalize=not no_finalize, delimiter=delimiter, pool_format=pool_format,
+            pool,
+            ruleset,
+            ids=ids,
+            discover=discover,
+            all_candidates=all_candidates,
+            version_id=version_id,
+            finalize=not no_finalize,
+            delimiter=delimiter,
+            pool_format=pool_format,
         )
         for warning in result.warnings:
             typer.echo(f"warning: {warning}", err=True)
@@ -132,7 +162,9 @@ class LintFormat(str, enum.Enum):
 @app.command()
 def lint(
     files: Annotated[list[Path], typer.Argument(help="Rule files to check.")],
-    output_format: Annotated[LintFormat, typer.Option("--format", help="Output format.")] = LintFormat.concise,
+    output_format: Annotated[
+        LintFormat, typer.Option("--format", help="Output format.")
+    ] = LintFormat.concise,
 ) -> None:
     """Check rule files: YAML, schema, expressions, names. Exit 0 clean, 1 problems, 2 usage."""
     from .loader import lint_paths
@@ -145,8 +177,12 @@ def lint(
         typer.echo(render(diagnostics, fmt))
     if fmt in ("concise", "full"):
         count = len(diagnostics)
-        summary = f"{count} problem{'s' if count != 1 else ''} in {len(files)} file{'s' if len(files) != 1 else ''}"
-        typer.echo(summary if diagnostics else f"{len(files)} file{'s' if len(files) != 1 else ''} clean", err=True)
+        plural = "s" if len(files) != 1 else ""
+        summary = f"{count} problem{'s' if count != 1 else ''} in {len(files)} file{plural}"
+        typer.echo(
+            summary if diagnostics else f"{len(files)} file{'s' if len(files) != 1 else ''} clean",
+            err=True,
+        )
     raise typer.Exit(1 if diagnostics else 0)
 
 
@@ -163,6 +199,16 @@ def rulesets() -> None:
             typer.echo(f"{name}: (definitions only)")
             continue
         typer.echo(f"{name}: {', '.join(ruleset.rules) or '(definitions only)'}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of rule files (for editors using yaml-language-server)."""
+    import json
+
+    from .models import Document
+
+    typer.echo(json.dumps(Document.model_json_schema(by_alias=True), indent=2))
 
 
 def main() -> None:

@@ -163,7 +163,9 @@ class Compiler:
             return self._cache[name]
         if name in self._active:
             chain = " -> ".join([*self._active, name])
-            raise CompileError("ASN206", f"definition {name!r} refers to itself ({chain})", node.line, node.col)
+            raise CompileError(
+                "ASN206", f"definition {name!r} refers to itself ({chain})", node.line, node.col
+            )
         self._active.append(name)
         try:
             compiled = self.compile(self.definitions.expressions[name])
@@ -180,7 +182,9 @@ def suggest(name: str, candidates: Iterable[str]) -> str:
 
 
 class _Build:
-    def __init__(self, compiler: Compiler, context: str, attributes: frozenset[str], roles: frozenset[str]):
+    def __init__(
+        self, compiler: Compiler, context: str, attributes: frozenset[str], roles: frozenset[str]
+    ):
         self.compiler = compiler
         self.defs = compiler.definitions
         self.context = context
@@ -220,13 +224,17 @@ class _Build:
         if name == "member" and self.context == MEMBER:
             return lambda s: s.member
         if name == "member":
-            raise CompileError("ASN207", "'member' is only known in member fields and count()", node.line, node.col)
+            raise CompileError(
+                "ASN207", "'member' is only known in member fields and count()", node.line, node.col
+            )
         if name in defs.expressions:
             compiled = self.compiler.definition(name, node)
             return compiled
         if defs.columns and name not in defs.columns and name not in defs.optional_columns:
             known = defs.columns | defs.optional_columns | defs.names()
-            raise CompileError("ASN202", f"unknown name {name!r}{suggest(name, known)}", node.line, node.col)
+            raise CompileError(
+                "ASN202", f"unknown name {name!r}{suggest(name, known)}", node.line, node.col
+            )
         self.compiler.columns_used.setdefault(name, 0)
         return lambda s: s.row.get(name)
 
@@ -248,8 +256,12 @@ class _Build:
                 node.line,
                 node.col,
             )
-        known = set(self.attributes) | set(ASSOCIATION_BUILTINS) | set(self.roles) | self.defs.names()
-        raise CompileError("ASN202", f"unknown name {name!r}{suggest(name, known)}", node.line, node.col)
+        known = (
+            set(self.attributes) | set(ASSOCIATION_BUILTINS) | set(self.roles) | self.defs.names()
+        )
+        raise CompileError(
+            "ASN202", f"unknown name {name!r}{suggest(name, known)}", node.line, node.col
+        )
 
     def _attribute(self, node: ex.Attribute) -> Compiled:
         target = self.build(node.target)
@@ -315,7 +327,12 @@ class _Build:
         if op in ("in", "notin"):
             negate = op == "notin"
             return lambda s: _contains(right(s), left(s)) != negate
-        order = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}[op]
+        order = {
+            "<": lambda a, b: a < b,
+            "<=": lambda a, b: a <= b,
+            ">": lambda a, b: a > b,
+            ">=": lambda a, b: a >= b,
+        }[op]
 
         def compare(s: Scope) -> bool:
             a, b = _number(left(s)), _number(right(s))
@@ -329,12 +346,18 @@ class _Build:
         function = FUNCTIONS.get(node.function)
         if function is None:
             raise CompileError(
-                "ASN203", f"unknown function {node.function!r}{suggest(node.function, FUNCTIONS)}", node.line, node.col
+                "ASN203",
+                f"unknown function {node.function!r}{suggest(node.function, FUNCTIONS)}",
+                node.line,
+                node.col,
             )
         context = ROW if self.context == MEMBER else self.context
         if context not in function.contexts:
             raise CompileError(
-                "ASN207", f"{node.function}() cannot be used in {self.context} context", node.line, node.col
+                "ASN207",
+                f"{node.function}() cannot be used in {self.context} context",
+                node.line,
+                node.col,
             )
         n = len(node.args)
         if n < function.min_args or (function.max_args >= 0 and n > function.max_args):
@@ -346,18 +369,29 @@ class _Build:
                 else f"{function.min_args} to {function.max_args}"
             )
             raise CompileError(
-                "ASN204", f"{node.function}() takes {expected} argument(s), {n} given", node.line, node.col
+                "ASN204",
+                f"{node.function}() takes {expected} argument(s), {n} given",
+                node.line,
+                node.col,
             )
         args: list[Compiled] = []
         for i, arg in enumerate(node.args):
             if i == function.pattern_arg and function.compile_pattern is not None:
                 if not (isinstance(arg, ex.Literal) and isinstance(arg.value, str)):
-                    raise CompileError("ASN206", f"the pattern of {node.function}() must be a literal string", arg.line, arg.col)
+                    raise CompileError(
+                        "ASN206",
+                        f"the pattern of {node.function}() must be a literal string",
+                        arg.line,
+                        arg.col,
+                    )
                 try:
                     pattern = function.compile_pattern(arg.value)
                 except re.error as exc:
                     raise CompileError(
-                        "ASN205", f"invalid pattern {arg.value!r}: {exc.msg}", arg.line, arg.col + 1 + (exc.pos or 0)
+                        "ASN205",
+                        f"invalid pattern {arg.value!r}: {exc.msg}",
+                        arg.line,
+                        arg.col + 1 + (exc.pos or 0),
                     ) from None
                 args.append(lambda s, p=pattern: p)
             elif function.name in ("count", "distinct"):

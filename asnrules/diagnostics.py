@@ -81,7 +81,9 @@ class Diagnostic:
 
     def concise(self) -> str:
         """Return ``path:line:col: CODE severity message``."""
-        return f"{self.path}:{self.line}:{self.col}: {self.code} {self.severity.value} {self.message}"
+        return (
+            f"{self.path}:{self.line}:{self.col}: {self.code} {self.severity.value} {self.message}"
+        )
 
     def full(self) -> str:
         """Return the concise form followed by the source line and a caret."""

@@ -45,7 +45,9 @@ class _Queue:
     """Batches of rows by pass; batches for the same pass and rules are merged."""
 
     def __init__(self) -> None:
-        self.pending: dict[Pass, OrderedDict[tuple[str, ...] | None, _Batch]] = {p: OrderedDict() for p in Pass}
+        self.pending: dict[Pass, OrderedDict[tuple[str, ...] | None, _Batch]] = {
+            p: OrderedDict() for p in Pass
+        }
 
     def add(self, kind: Pass, rules: tuple[str, ...] | None, row: int) -> None:
         batches = self.pending[kind]
@@ -74,7 +76,9 @@ class _Bucket:
 
     def __init__(self, rule: Rule) -> None:
         self.all: dict[int, Association] = {}
-        self.open: dict[str, dict[int, Association]] = {r.name: {} for r in rule.roles if r.limit is not None}
+        self.open: dict[str, dict[int, Association]] = {
+            r.name: {} for r in rule.roles if r.limit is not None
+        }
 
     def add(self, asn: Association) -> None:
         self.all[asn.serial] = asn
@@ -123,7 +127,14 @@ class Run:
         Shared creation counter (gives associations a global creation order).
     """
 
-    def __init__(self, ruleset: Ruleset, rows: Sequence[dict[str, str]], candidate: Candidate, run: str, counter: _Counter) -> None:
+    def __init__(
+        self,
+        ruleset: Ruleset,
+        rows: Sequence[dict[str, str]],
+        candidate: Candidate,
+        run: str,
+        counter: _Counter,
+    ) -> None:
         self.ruleset = ruleset
         self.rows = rows
         self.candidate = candidate
@@ -175,7 +186,12 @@ class Run:
 
     # -- matching -------------------------------------------------------------------------
     def _check(
-        self, attributes: Iterable[Attribute], scope: Scope, pins: dict[str, str], new: dict[str, str], member: Any
+        self,
+        attributes: Iterable[Attribute],
+        scope: Scope,
+        pins: dict[str, str],
+        new: dict[str, str],
+        member: Any,
     ) -> bool:
         for attribute in attributes:
             if attribute.when is not None:
@@ -195,17 +211,25 @@ class Run:
                 return False
         return True
 
-    def _match(self, asn: Association | None, rule: Rule, i: int, creating: bool) -> tuple[Role, dict[str, str]] | None:
+    def _match(
+        self, asn: Association | None, rule: Rule, i: int, creating: bool
+    ) -> tuple[Role, dict[str, str]] | None:
         scope = self.scopes[i]
         pins = asn.pins if asn is not None else {}
         new: dict[str, str] = {}
         row = self.rows[i]
-        if not self._check(rule.share, scope, pins, new, _MemberFields(rule, _NO_ROLE, row, self.not_set, asn)):
+        if not self._check(
+            rule.share, scope, pins, new, _MemberFields(rule, _NO_ROLE, row, self.not_set, asn)
+        ):
             return None
         for role in self._possible_roles(i, rule):
             if creating and not role.creates:
                 continue
-            if role.limit is not None and asn is not None and asn.role_counts[role.name] >= role.limit:
+            if (
+                role.limit is not None
+                and asn is not None
+                and asn.role_counts[role.name] >= role.limit
+            ):
                 continue
             role_new = dict(new)
             member = _MemberFields(rule, role, row, self.not_set, asn)
@@ -221,7 +245,9 @@ class Run:
             return False
         for attribute in role.link:
             value = attribute.value(scope)
-            if not is_set(value, self.not_set) or as_text(value).lower() not in asn.recorded.get(attribute.name, ()):
+            if not is_set(value, self.not_set) or as_text(value).lower() not in asn.recorded.get(
+                attribute.name, ()
+            ):
                 return False
         return True
 
@@ -241,7 +267,9 @@ class Run:
         asn.role_counts[role.name] += 1
         asn.identities.add(row.get(self.ruleset.identity, str(i)))
 
-    def _offer_existing(self, i: int, allowed: tuple[str, ...] | None, queue: _Queue, kind: Pass) -> set[str]:
+    def _offer_existing(
+        self, i: int, allowed: tuple[str, ...] | None, queue: _Queue, kind: Pass
+    ) -> set[str]:
         joined: set[str] = set()
         identity = self.rows[i].get(self.ruleset.identity, str(i))
         names = allowed if allowed is not None else tuple(self.ruleset.rules)
@@ -273,7 +301,9 @@ class Run:
                     queue.add(Pass.EXISTING, (name,), i)
         return joined
 
-    def _create(self, i: int, allowed: tuple[str, ...] | None, ignore: set[str], queue: _Queue) -> None:
+    def _create(
+        self, i: int, allowed: tuple[str, ...] | None, ignore: set[str], queue: _Queue
+    ) -> None:
         names = allowed if allowed is not None else tuple(self.ruleset.rules)
         for name in names:
             if name in ignore:
@@ -325,7 +355,12 @@ class _MemberFields:
     """Computes a member's fields in order; ``member.x`` may refer to any other field."""
 
     def __init__(
-        self, rule: Rule, role: Role, row: dict[str, str], not_set: frozenset[str], asn: Association | None
+        self,
+        rule: Rule,
+        role: Role,
+        row: dict[str, str],
+        not_set: frozenset[str],
+        asn: Association | None,
     ) -> None:
         self.rule = rule
         self.role = role

@@ -265,15 +265,19 @@ def parse(text: str) -> Node:
                 f"unexpected end of expression; expected {_describe(exc.expected)}", line, col
             ) from None
         raise ExpressionSyntaxError(
-            f"unexpected {exc.token.type == 'NAME' and 'name' or 'token'} {str(exc.token)!r}; "
+            f"unexpected {(exc.token.type == 'NAME' and 'name') or 'token'} {str(exc.token)!r}; "
             f"expected {_describe(exc.expected)}",
             exc.line,
             exc.column,
         ) from None
     except UnexpectedCharacters as exc:
-        raise ExpressionSyntaxError(f"unexpected character {text_at(text, exc)!r}", exc.line, exc.column) from None
+        raise ExpressionSyntaxError(
+            f"unexpected character {text_at(text, exc)!r}", exc.line, exc.column
+        ) from None
     except UnexpectedInput as exc:  # pragma: no cover - other lark errors
-        raise ExpressionSyntaxError(str(exc), getattr(exc, "line", 1), getattr(exc, "column", 1)) from None
+        raise ExpressionSyntaxError(
+            str(exc), getattr(exc, "line", 1), getattr(exc, "column", 1)
+        ) from None
     node = tree if isinstance(tree, Node) else _Build().transform(tree)
     if isinstance(node, Tree):  # pragma: no cover - grammar always reduces
         raise ExpressionSyntaxError("could not parse expression", 1, 1)

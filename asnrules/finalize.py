@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from .association import Association
 
 
-def finalize_stage(associations: Sequence[Association], not_set: frozenset[str], deduplicate: bool) -> list[Association]:
+def finalize_stage(
+    associations: Sequence[Association], not_set: frozenset[str], deduplicate: bool
+) -> list[Association]:
     """Run hooks and validity checks, drop duplicates and number one stage's associations.
 
     Parameters

@@ -85,7 +85,10 @@ def _fullmatch(value: Any, pattern: re.Pattern[str]) -> bool:
 def _join(items: Any, sep: str = "-") -> str:
     """Sort (case-insensitively) and join the set parts of ``items``, dropping empty ones."""
     if isinstance(items, (set, frozenset, list, tuple)):
-        parts = [_join(item, sep) if isinstance(item, (set, frozenset)) else as_text(item) for item in items]
+        parts = [
+            _join(item, sep) if isinstance(item, (set, frozenset)) else as_text(item)
+            for item in items
+        ]
     else:
         parts = [as_text(items)]
     return sep.join(sorted((p for p in parts if p), key=str.lower))
@@ -119,121 +122,171 @@ def _stem(name: Any) -> str:
 
 for _fn in (
     Function(
-        "any", 1, -1,
+        "any",
+        1,
+        -1,
         "True when at least one argument is true (set). Groups alternative conditions.",
         "any(bkgdtarg, is_psf)",
-        lambda scope, *args: any(scope.truth(a(scope)) for a in args), lazy=True,
+        lambda scope, *args: any(scope.truth(a(scope)) for a in args),
+        lazy=True,
     ),
     Function(
-        "all", 1, -1,
+        "all",
+        1,
+        -1,
         "True when every argument is true (set).",
         "all(bkgdtarg, is_psf)",
-        lambda scope, *args: all(scope.truth(a(scope)) for a in args), lazy=True,
+        lambda scope, *args: all(scope.truth(a(scope)) for a in args),
+        lazy=True,
     ),
     Function(
-        "notany", 1, -1,
+        "notany",
+        1,
+        -1,
         "True when no argument is true: ``not any(...)``.",
         "notany(bkgdtarg, is_psf)",
-        lambda scope, *args: not any(scope.truth(a(scope)) for a in args), lazy=True,
+        lambda scope, *args: not any(scope.truth(a(scope)) for a in args),
+        lazy=True,
     ),
     Function(
-        "notall", 1, -1,
+        "notall",
+        1,
+        -1,
         "True when at least one argument is false: ``not all(...)``.",
         "notall(bkgdtarg, is_psf)",
-        lambda scope, *args: not all(scope.truth(a(scope)) for a in args), lazy=True,
+        lambda scope, *args: not all(scope.truth(a(scope)) for a in args),
+        lazy=True,
     ),
     Function(
-        "regex", 2, 2,
+        "regex",
+        2,
+        2,
         "Whole-value, case-insensitive regular-expression match. The pattern must be a "
         "literal string; it is compiled when the rules are loaded.",
         "regex(visitype, '.+wfsc.+')",
-        _fullmatch, pattern_arg=1, compile_pattern=_regex,
+        _fullmatch,
+        pattern_arg=1,
+        compile_pattern=_regex,
     ),
     Function(
-        "match", 2, 2,
+        "match",
+        2,
+        2,
         "Whole-value, case-insensitive shell-style wildcard match (``*``, ``?``, ``[abc]``). "
         "The pattern must be a literal string.",
         "match(exp_type, 'nrc_*')",
-        _fullmatch, pattern_arg=1, compile_pattern=_glob,
+        _fullmatch,
+        pattern_arg=1,
+        compile_pattern=_glob,
     ),
     Function(
-        "contains", 2, 2,
+        "contains",
+        2,
+        2,
         "Case-insensitive substring test.",
         "contains(visitype, 'wfsc')",
         lambda value, text: value is not None and as_text(text).lower() in as_text(value).lower(),
     ),
     Function(
-        "is_set", 1, 1,
+        "is_set",
+        1,
+        1,
         "True when the value is present (not one of the ruleset's not-set values). A bare "
         "column in a condition means the same.",
         "is_set(bkgdtarg)",
-        lambda scope, arg: scope.truth(arg(scope)), lazy=True,
+        lambda scope, arg: scope.truth(arg(scope)),
+        lazy=True,
     ),
     Function(
-        "first", 1, -1,
+        "first",
+        1,
+        -1,
         "The first argument that is set, else null: a column fallback (pupil, else grating).",
         "first(pupil, grating)",
         lambda scope, *args: next((v for v in (a(scope) for a in args) if scope.truth(v)), None),
         lazy=True,
     ),
     Function(
-        "pad", 2, 2,
+        "pad",
+        2,
+        2,
         "The value as text, zero-padded on the left to the given width.",
         "pad(program, 5)",
         _pad,
     ),
     Function(
-        "join", 1, 2,
+        "join",
+        1,
+        2,
         "Sort the parts case-insensitively and join them with the separator (default '-'), "
         "dropping empty parts; a part that is a set of values is joined first.",
         "join([opt_elem, opt_elem2])",
         _join,
     ),
     Function(
-        "prefix", 2, 2,
+        "prefix",
+        2,
+        2,
         "The text followed by the value when the value is set, else the empty string.",
         "prefix('-', fxd_slit)",
-        lambda scope, text, value: (as_text(text(scope)) + as_text(v)) if scope.truth(v := value(scope)) else "",
+        lambda scope, text, value: (
+            (as_text(text(scope)) + as_text(v)) if scope.truth(v := value(scope)) else ""
+        ),
         lazy=True,
     ),
     Function(
-        "stem", 1, 1,
+        "stem",
+        1,
+        1,
         "A file name without its extension.",
         "stem(filename)",
         _stem,
     ),
     Function(
-        "strip_suffix", 2, 2,
+        "strip_suffix",
+        2,
+        2,
         "A name without its trailing '_suffix' or '-suffix' when the suffix is in the list.",
         "strip_suffix('jw_00001_rate', ['rate', 'cal'])",
         _strip_suffix,
     ),
     Function(
-        "resuffix", 3, 3,
+        "resuffix",
+        3,
+        3,
         "Replace the '_old' suffix before the extension with '_new'; names without it are "
         "returned unchanged.",
         "resuffix(filename, 'uncal', 'rate')",
         _resuffix,
     ),
     Function(
-        "len", 1, 1,
+        "len",
+        1,
+        1,
         "The number of values in a list or set (association context: how many distinct "
         "values the members recorded or share).",
         "len(obs_num) >= 2",
         lambda value: 0 if value is None else len(value) if not isinstance(value, str) else 1,
     ),
     Function(
-        "count", 1, 1,
+        "count",
+        1,
+        1,
         "Association context: how many members satisfy the condition (member context).",
         "count(exptype == 'science') > 0",
-        lambda scope, cond: scope.count(cond), lazy=True, contexts=(ASSOCIATION,),
+        lambda scope, cond: scope.count(cond),
+        lazy=True,
+        contexts=(ASSOCIATION,),
     ),
     Function(
-        "distinct", 1, 1,
+        "distinct",
+        1,
+        1,
         "Association context: how many distinct set values the members have for a column.",
         "distinct(obs_num) >= 2",
-        lambda scope, value: scope.distinct(value), lazy=True, contexts=(ASSOCIATION,),
+        lambda scope, value: scope.distinct(value),
+        lazy=True,
+        contexts=(ASSOCIATION,),
     ),
 ):
     register(_fn)
-

@@ -61,12 +61,23 @@ def check_columns(columns: Sequence[str], ruleset: Ruleset, pool_label: str) -> 
         names = ", ".join(sorted(missing))
         where = "; ".join(f"{c} (used at {w})" for c, w in sorted(missing.items()))
         raise AsnRulesError(
-            [Diagnostic(pool_label, 1, 1, "ASN402", f"pool lacks column(s) the rules need: {names}. {where}")]
+            [
+                Diagnostic(
+                    pool_label,
+                    1,
+                    1,
+                    "ASN402",
+                    f"pool lacks column(s) the rules need: {names}. {where}",
+                )
+            ]
         )
 
 
 def generate(
-    rows: Sequence[dict[str, str]], ruleset: Ruleset, options: Options | None = None, pool_name: str = "in-memory"
+    rows: Sequence[dict[str, str]],
+    ruleset: Ruleset,
+    options: Options | None = None,
+    pool_name: str = "in-memory",
 ) -> list[Association]:
     """Generate and finalize associations.
 
@@ -137,7 +148,12 @@ def _builtins(asn: Association, options: Options, pool_name: str) -> dict[str, A
     }
 
 
-def unknown_candidates(rows: Sequence[dict[str, str]], ruleset: Ruleset, ids: Sequence[str]) -> list[str]:
+def unknown_candidates(
+    rows: Sequence[dict[str, str]], ruleset: Ruleset, ids: Sequence[str]
+) -> list[str]:
     """Return the requested candidate ids that the pool does not name."""
-    known = {c.id for c in candidates_in_order([parse_cell(r.get(ruleset.candidate_column)) for r in rows])}
+    known = {
+        c.id
+        for c in candidates_in_order([parse_cell(r.get(ruleset.candidate_column)) for r in rows])
+    }
     return [i for i in ids if i.lower() not in known]

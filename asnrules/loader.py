@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import expressions as ex
-from .compiler import Compiled, CompileError, Compiler, Definitions, MEMBER
+from .compiler import MEMBER, Compiled, CompileError, Compiler, Definitions
 from .diagnostics import AsnRulesError, Diagnostic
 from .functions import ASSOCIATION, ROW
 from .hooks import get_hook
@@ -122,7 +122,9 @@ def _read(path: Path, display: str, ctx: _Context) -> _File | None:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        ctx.diagnostics.append(source.diagnostic((), "ASN112", "a rule file must be a mapping of keys"))
+        ctx.diagnostics.append(
+            source.diagnostic((), "ASN112", "a rule file must be a mapping of keys")
+        )
         return None
     try:
         document = Document.model_validate(data)
@@ -145,7 +147,9 @@ def _schema_diagnostics(exc: ValidationError, source: SourceMap) -> list[Diagnos
             hint = f"; did you mean {close[0]!r}?" if close else ""
             found.append(source.diagnostic(loc, "ASN110", f"unknown key {key!r}{hint}", key=True))
         elif err["type"] == "missing":
-            found.append(source.diagnostic(loc[:-1], "ASN111", f"missing required key {loc[-1]!r}", key=True))
+            found.append(
+                source.diagnostic(loc[:-1], "ASN111", f"missing required key {loc[-1]!r}", key=True)
+            )
         else:
             where = ".".join(str(p) for p in loc) or "document"
             found.append(source.diagnostic(loc, "ASN112", f"{where}: {err['msg']}"))
@@ -191,14 +195,24 @@ def _gather(file: _File, ctx: _Context, chain: tuple[Path, ...] = ()) -> list[_F
         if not target.is_file():
             target = resolve_ruleset_path(name)
         if target.resolve() in chain or target.resolve() == file.path.resolve():
-            ctx.diagnostics.append(file.source.diagnostic(("include", i), "ASN002", f"{name!r} includes itself"))
+            ctx.diagnostics.append(
+                file.source.diagnostic(("include", i), "ASN002", f"{name!r} includes itself")
+            )
             continue
         if not target.is_file():
-            ctx.diagnostics.append(file.source.diagnostic(("include", i), "ASN002", f"cannot find included file {name!r}"))
+            ctx.diagnostics.append(
+                file.source.diagnostic(
+                    ("include", i), "ASN002", f"cannot find included file {name!r}"
+                )
+            )
             continue
         included = _read(target, str(target), ctx)
         if included is None:
-            ctx.diagnostics.append(file.source.diagnostic(("include", i), "ASN002", f"included file {name!r} has errors"))
+            ctx.diagnostics.append(
+                file.source.diagnostic(
+                    ("include", i), "ASN002", f"included file {name!r} has errors"
+                )
+            )
             continue
         for f in _gather(included, ctx, (*chain, file.path.resolve())):
             if f not in ordered:
@@ -238,9 +252,17 @@ class _Loader:
         for f in self.files:
             doc, src = f.document, f.source
             lists.update({k.lower(): tuple(v.lower() for v in vs) for k, vs in doc.lists.items()})
-            maps.update({k.lower(): {a.lower(): b.lower() for a, b in m.items()} for k, m in doc.maps.items()})
+            maps.update(
+                {
+                    k.lower(): {a.lower(): b.lower() for a, b in m.items()}
+                    for k, m in doc.maps.items()
+                }
+            )
             tables.update(
-                {k.lower(): frozenset(tuple(c.lower() for c in row) for row in t) for k, t in doc.tables.items()}
+                {
+                    k.lower(): frozenset(tuple(c.lower() for c in row) for row in t)
+                    for k, t in doc.tables.items()
+                }
             )
             for kind in ("conditions", "values"):
                 for name, text in getattr(doc, kind).items():
@@ -291,7 +313,10 @@ class _Loader:
 
     def _record_columns(self, before: set[str], where: Located) -> None:
         for column in set(self.compiler.columns_used) - before:
-            if column not in self.ruleset.required_columns and column not in self.defs.optional_columns:
+            if (
+                column not in self.ruleset.required_columns
+                and column not in self.defs.optional_columns
+            ):
                 pos = where.source.locate(where.path)
                 self.ruleset.required_columns[column] = f"{where.source.path}:{pos.line}:{pos.col}"
 
@@ -301,7 +326,9 @@ class _Loader:
         pos = src.locate(where.path)
         file_line, file_col = _map_position(src, pos, str(where.value), line, col)
         self.ctx.diagnostics.append(
-            Diagnostic(src.path, file_line, file_col, code, message, source_line=src.line_text(file_line))
+            Diagnostic(
+                src.path, file_line, file_col, code, message, source_line=src.line_text(file_line)
+            )
         )
 
     def _parse(self, where: Located) -> ex.Node | None:
@@ -311,7 +338,13 @@ class _Loader:
             self._report(where, "ASN201", exc.message, exc.line, exc.col)
             return None
 
-    def _expr(self, where: Located, context: str = ROW, attributes: Iterable[str] = (), roles: Iterable[str] = ()) -> Compiled | None:
+    def _expr(
+        self,
+        where: Located,
+        context: str = ROW,
+        attributes: Iterable[str] = (),
+        roles: Iterable[str] = (),
+    ) -> Compiled | None:
         node = self._parse(where)
         if node is None:
             return None
@@ -324,7 +357,13 @@ class _Loader:
         self._record_columns(before, where)
         return compiled
 
-    def _template(self, where: Located, attributes: Iterable[str], roles: Iterable[str], seen: tuple[str, ...] = ()) -> Compiled | None:
+    def _template(
+        self,
+        where: Located,
+        attributes: Iterable[str],
+        roles: Iterable[str],
+        seen: tuple[str, ...] = (),
+    ) -> Compiled | None:
         text = str(where.value)
         parts: list[Compiled] = []
         for kind, piece, offset in _split_template(text):
@@ -392,7 +431,9 @@ class _Loader:
             name = str(where.value).lower()
             if name in self.groups:
                 group = self.groups[name]
-                inner = [Located(n, group.source, (*group.path, i)) for i, n in enumerate(group.value)]
+                inner = [
+                    Located(n, group.source, (*group.path, i)) for i, n in enumerate(group.value)
+                ]
                 result.extend(self._attributes(inner))
                 continue
             optional = name.endswith("?")
@@ -409,7 +450,10 @@ class _Loader:
         where = self.bases[name]
         rule: RuleModel = where.value
         fields: dict[str, Located] = {}
-        bases = [Located(b, where.source, (*where.path, "extends", i)) for i, b in enumerate(rule.extends)]
+        bases = [
+            Located(b, where.source, (*where.path, "extends", i))
+            for i, b in enumerate(rule.extends)
+        ]
         defaults = self._defaults_for(where.source)
         if defaults is not None and not chain:
             fields = self._apply(fields, defaults)
@@ -450,7 +494,11 @@ class _Loader:
         return _combine(fields, own)
 
     def compile_rules(self) -> None:
-        stage = Stage(self.main.document.name or self.main.path.stem, self.main.path, self.main.document.deduplicate)
+        stage = Stage(
+            self.main.document.name or self.main.path.stem,
+            self.main.path,
+            self.main.document.deduplicate,
+        )
         self.ruleset.stages.append(stage)
         for name, rule_model in self.main.document.rules.items():
             if rule_model.abstract:
@@ -488,7 +536,9 @@ class _Loader:
                 if isinstance(role_model, str):
                     named = self.roles.get(role_model.lower())
                     if named is None:
-                        close = difflib.get_close_matches(role_model.lower(), sorted(self.roles), n=1)
+                        close = difflib.get_close_matches(
+                            role_model.lower(), sorted(self.roles), n=1
+                        )
                         hint = f"; did you mean {close[0]!r}?" if close else ""
                         self._report(where_role, "ASN301", f"unknown role {role_model!r}{hint}")
                         continue
@@ -500,25 +550,39 @@ class _Loader:
         member_fields: list[tuple[str, Compiled]] = []
         if member_loc is not None:
             for key, text in member_loc.value.items():
-                compiled = self._expr(Located(text, member_loc.source, (*member_loc.path, key)), MEMBER)
+                compiled = self._expr(
+                    Located(text, member_loc.source, (*member_loc.path, key)), MEMBER
+                )
                 if compiled is not None:
                     member_fields.append((key, compiled))
         product_loc = fields.get("product")
         product = (
-            self._template(product_loc, attribute_names, role_names) if product_loc is not None else (lambda s: "")
+            self._template(product_loc, attribute_names, role_names)
+            if product_loc is not None
+            else (lambda s: "")
         )
         file_loc = fields.get("file")
-        file = self._template(file_loc, attribute_names, role_names) if file_loc is not None else None
+        file = (
+            self._template(file_loc, attribute_names, role_names) if file_loc is not None else None
+        )
         document: list[tuple[str, Compiled | None]] = []
         doc_loc = fields.get("document")
-        for key, text in (doc_loc.value.items() if doc_loc is not None else [(PRODUCTS, PRODUCTS)]):
+        for key, text in doc_loc.value.items() if doc_loc is not None else [(PRODUCTS, PRODUCTS)]:
             if key == PRODUCTS:
                 document.append((key, None))
                 continue
-            compiled = self._expr(Located(text, doc_loc.source, (*doc_loc.path, key)), ASSOCIATION, attribute_names, role_names)  # type: ignore[union-attr]
+            compiled = self._expr(
+                Located(text, doc_loc.source, (*doc_loc.path, key)),
+                ASSOCIATION,
+                attribute_names,
+                role_names,
+            )  # type: ignore[union-attr]
             if compiled is not None:
                 document.append((key, compiled))
-        valid = [self._expr(loc, ASSOCIATION, attribute_names, role_names) for loc in _items(fields.get("valid"))]
+        valid = [
+            self._expr(loc, ASSOCIATION, attribute_names, role_names)
+            for loc in _items(fields.get("valid"))
+        ]
         hooks = []
         for loc in _items(fields.get("finalize")):
             entry = get_hook(str(loc.value))
@@ -530,7 +594,11 @@ class _Loader:
                 self._report(loc, "ASN302", f"unknown hook {loc.value!r}{hint}")
             else:
                 hooks.append(entry.function)
-        if len(self.ctx.diagnostics) > errors_before or product is None or (file_loc and file is None):
+        if (
+            len(self.ctx.diagnostics) > errors_before
+            or product is None
+            or (file_loc and file is None)
+        ):
             return None
         select = _all_of([s for s in selects if s is not None])
         return Rule(
@@ -560,7 +628,17 @@ class _Loader:
         record = self._attributes(loc("record", i) for i in range(len(model.record)))
         link = self._attributes(loc("link", i) for i in range(len(model.link)))
         creates = model.creates if model.creates is not None else not link
-        return Role(model.role, when, share, record, link, model.limit, creates, exptype, model.reoffer == "existing")
+        return Role(
+            model.role,
+            when,
+            share,
+            record,
+            link,
+            model.limit,
+            creates,
+            exptype,
+            model.reoffer == "existing",
+        )
 
 
 _ACCUMULATE = ("select", "share", "valid", "finalize")
@@ -620,7 +698,13 @@ def _split_template(text: str) -> list[tuple[str, str, int]]:
         elif token == "}}":
             parts.append(("text", "}", m.start()))
         elif token in "{}":
-            return [("error", f"unbalanced {token!r} in template (write {token * 2} for a literal brace)", m.start())]
+            return [
+                (
+                    "error",
+                    f"unbalanced {token!r} in template (write {token * 2} for a literal brace)",
+                    m.start(),
+                )
+            ]
         else:
             parts.append(("expr", m.group(1), m.start() + 1))
         pos = m.end()

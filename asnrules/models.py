@@ -27,10 +27,14 @@ class AttributeSpec(_Model):
     (``[pupil, grating]``), or a mapping with these keys.
     """
 
-    from_: list[str] | None = Field(default=None, alias="from", description="Columns tried in order.")
+    from_: list[str] | None = Field(
+        default=None, alias="from", description="Columns tried in order."
+    )
     value: Expression | None = Field(default=None, description="Expression computing the value.")
     optional: bool = Field(default=False, description="Members may lack the attribute.")
-    when: Expression | None = Field(default=None, description="Only checked for rows where this holds.")
+    when: Expression | None = Field(
+        default=None, description="Only checked for rows where this holds."
+    )
 
 
 class Role(_Model):
@@ -38,12 +42,16 @@ class Role(_Model):
 
     role: str = Field(description="Name of the role (science, background, ...).")
     when: Expression | None = Field(default=None, description="Rows that may take this role.")
-    share: list[str] = Field(default_factory=list, description="Attributes pinned among these members.")
+    share: list[str] = Field(
+        default_factory=list, description="Attributes pinned among these members."
+    )
     record: list[str] = Field(default_factory=list, description="Attributes collected, not pinned.")
     link: list[str] = Field(
         default_factory=list, description="Attributes whose value must already be recorded."
     )
-    limit: int | None = Field(default=None, ge=1, description="At most this many members in the role.")
+    limit: int | None = Field(
+        default=None, ge=1, description="At most this many members in the role."
+    )
     creates: bool | None = Field(
         default=None, description="May start a new association (default: yes unless it links)."
     )
@@ -57,18 +65,30 @@ class Rule(_Model):
     """An association rule."""
 
     description: str | None = None
-    extends: list[str] = Field(default_factory=list, description="Rules whose definition this one extends.")
-    abstract: bool = Field(default=False, description="Only a base for other rules; creates nothing.")
+    extends: list[str] = Field(
+        default_factory=list, description="Rules whose definition this one extends."
+    )
+    abstract: bool = Field(
+        default=False, description="Only a base for other rules; creates nothing."
+    )
     asn_type: str | None = None
-    select: list[Expression] = Field(default_factory=list, description="Every member satisfies all.")
-    share: list[str] = Field(default_factory=list, description="Attributes pinned by the first member.")
+    select: list[Expression] = Field(
+        default_factory=list, description="Every member satisfies all."
+    )
+    share: list[str] = Field(
+        default_factory=list, description="Attributes pinned by the first member."
+    )
     members: list[Role | str] | None = Field(
         default=None, description="Roles, inline or by the name of a shared role definition."
     )
-    member: dict[str, Expression] | None = Field(default=None, description="Member fields, in order.")
+    member: dict[str, Expression] | None = Field(
+        default=None, description="Member fields, in order."
+    )
     product: str | None = Field(default=None, description="Product name template.")
     file: str | None = Field(default=None, description="Association file name template.")
-    document: dict[str, Expression] | None = Field(default=None, description="Top-level keys, in order.")
+    document: dict[str, Expression] | None = Field(
+        default=None, description="Top-level keys, in order."
+    )
     valid: list[Expression] = Field(default_factory=list, description="Association-level checks.")
     finalize: list[str] = Field(default_factory=list, description="Names of finalize hooks.")
 
@@ -104,17 +124,23 @@ class Document(_Model):
     identity: str | None = Field(default=None, description="Column identifying an exposure.")
     candidates: Candidates | None = None
     columns: list[str] = Field(default_factory=list, description="Known pool columns.")
-    optional_columns: list[str] = Field(default_factory=list, description="Columns a pool may lack.")
+    optional_columns: list[str] = Field(
+        default_factory=list, description="Columns a pool may lack."
+    )
     lists: dict[str, list[str]] = Field(default_factory=dict)
     maps: dict[str, dict[str, str]] = Field(default_factory=dict)
     tables: dict[str, list[list[str]]] = Field(default_factory=dict)
     conditions: dict[str, Expression] = Field(default_factory=dict)
     values: dict[str, Expression] = Field(default_factory=dict)
     attributes: dict[str, AttributeSpec | list[str] | str] = Field(default_factory=dict)
-    groups: dict[str, list[str]] = Field(default_factory=dict, description="Named lists of attributes.")
+    groups: dict[str, list[str]] = Field(
+        default_factory=dict, description="Named lists of attributes."
+    )
     roles: dict[str, Role] = Field(default_factory=dict, description="Shared role definitions.")
     templates: dict[str, str] = Field(default_factory=dict)
-    defaults: Rule | None = Field(default=None, description="Settings every rule of this file starts from.")
+    defaults: Rule | None = Field(
+        default=None, description="Settings every rule of this file starts from."
+    )
     rules: dict[str, Rule] = Field(default_factory=dict)
     reoffer: list[Reoffer] = Field(default_factory=list)
     deduplicate: bool = Field(default=True, description="Drop associations with identical members.")

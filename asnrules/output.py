@@ -29,7 +29,11 @@ def file_stem(asn: Association, not_set: frozenset[str], template: Any = None) -
     """Return the association's file name without ``.json``."""
     asn.builtins["sequence"] = asn.sequence
     scope = Scope(None, not_set, None, asn)
-    return str(asn.rule.file(scope)) if asn.rule.file is not None else f"{asn.asn_id}_{asn.rule.asn_type}_{asn.sequence:05d}_asn"
+    return (
+        str(asn.rule.file(scope))
+        if asn.rule.file is not None
+        else f"{asn.asn_id}_{asn.rule.asn_type}_{asn.sequence:05d}_asn"
+    )
 
 
 def serialize(data: dict[str, Any]) -> str:
@@ -37,7 +41,9 @@ def serialize(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=4, separators=(",", ": "))
 
 
-def named_documents(associations: Sequence[Association], not_set: frozenset[str]) -> list[tuple[str, dict[str, Any]]]:
+def named_documents(
+    associations: Sequence[Association], not_set: frozenset[str]
+) -> list[tuple[str, dict[str, Any]]]:
     """Return ``(file name, document)`` for every association, in order."""
     return [(file_stem(a, not_set) + ".json", document(a, not_set)) for a in associations]
 
@@ -70,7 +76,9 @@ def write_all(folder: Path, files: Sequence[tuple[str, str]]) -> list[Path]:
             write_atomic(path, text)
             written.append(path)
     except OSError as exc:
-        raise AsnRulesError([Diagnostic(str(folder), 0, 0, "ASN001", f"cannot write output: {exc.strerror}")]) from None
+        raise AsnRulesError(
+            [Diagnostic(str(folder), 0, 0, "ASN001", f"cannot write output: {exc.strerror}")]
+        ) from None
     return written
 
 
@@ -84,7 +92,9 @@ def member_roots(associations: Sequence[Association]) -> set[str]:
     return roots
 
 
-def orphan_rows(rows: Sequence[dict[str, str]], associations: Sequence[Association], identity: str) -> list[int]:
+def orphan_rows(
+    rows: Sequence[dict[str, str]], associations: Sequence[Association], identity: str
+) -> list[int]:
     """Indexes of the rows that are members of no association.
 
     A row is a member when its exposure (its identity value without the ``_suffix.ext``
@@ -100,7 +110,12 @@ def orphan_rows(rows: Sequence[dict[str, str]], associations: Sequence[Associati
     return orphans
 
 
-def orphan_table(rows: Sequence[dict[str, str]], indexes: Sequence[int], columns: Sequence[str], delimiter: str = "|") -> str:
+def orphan_table(
+    rows: Sequence[dict[str, str]],
+    indexes: Sequence[int],
+    columns: Sequence[str],
+    delimiter: str = "|",
+) -> str:
     """The orphan rows as a delimited table with a header line."""
     lines = [delimiter.join(columns)]
     lines.extend(delimiter.join(rows[i].get(c, "") for c in columns) for i in indexes)

@@ -66,17 +66,38 @@ def read_pool(path: str | Path, delimiter: str = "|", fmt: str = "ascii") -> Tab
         raise _malformed(path, delimiter, exc) from None
     if len(table.colnames) < 2 and ascii_like:
         raise AsnRulesError(
-            [Diagnostic(str(path), 1, 1, "ASN401", f"pool has {len(table.colnames)} column(s); is the delimiter {delimiter!r} right?")]
+            [
+                Diagnostic(
+                    str(path),
+                    1,
+                    1,
+                    "ASN401",
+                    f"pool has {len(table.colnames)} column(s); "
+                    f"is the delimiter {delimiter!r} right?",
+                )
+            ]
         )
     columns = {}
     for name in table.colnames:
         column = table[name]
-        values = np.asarray(column.filled("") if isinstance(column, MaskedColumn) else column, dtype=str)
+        values = np.asarray(
+            column.filled("") if isinstance(column, MaskedColumn) else column, dtype=str
+        )
         values = np.char.lower(values)
         values = np.where(np.char.strip(values) == "", NULL, values)
         columns[name.lower()] = values
     if len(columns) != len(table.colnames):
-        raise AsnRulesError([Diagnostic(str(path), 1, 1, "ASN401", "pool has two columns whose names differ only in case")])
+        raise AsnRulesError(
+            [
+                Diagnostic(
+                    str(path),
+                    1,
+                    1,
+                    "ASN401",
+                    "pool has two columns whose names differ only in case",
+                )
+            ]
+        )
     result = Table(columns, copy=False)
     result.meta["pool_file"] = str(path)
     return result
@@ -87,7 +108,9 @@ def _malformed(path: Path, delimiter: str, exc: Exception) -> AsnRulesError:
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError as err:
-        return AsnRulesError([Diagnostic(str(path), 0, 0, "ASN401", f"cannot read pool: {err.strerror}")])
+        return AsnRulesError(
+            [Diagnostic(str(path), 0, 0, "ASN401", f"cannot read pool: {err.strerror}")]
+        )
     header: int | None = None
     for number, line in enumerate(lines, 1):
         if not line.strip() or line.lstrip().startswith("#"):
@@ -100,8 +123,12 @@ def _malformed(path: Path, delimiter: str, exc: Exception) -> AsnRulesError:
             return AsnRulesError(
                 [
                     Diagnostic(
-                        str(path), number, 1, "ASN401",
-                        f"row has {fields} fields but the header has {header} (delimiter {delimiter!r})",
+                        str(path),
+                        number,
+                        1,
+                        "ASN401",
+                        f"row has {fields} fields but the header has {header} "
+                        f"(delimiter {delimiter!r})",
                         source_line=line[:120],
                     )
                 ]
@@ -116,7 +143,7 @@ def pool_rows(table: Table) -> list[dict[str, str]]:
     """Return the pool's rows as dictionaries of column name to value."""
     names = list(table.colnames)
     columns = [table[n].tolist() for n in names]
-    return [dict(zip(names, values)) for values in zip(*columns)]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 def pool_name(table: Table) -> str:

@@ -89,7 +89,9 @@ class SourceMap:
     def diagnostic(self, loc: PathKey, code: str, message: str, *, key: bool = False) -> Diagnostic:
         """Build a diagnostic located at ``loc``."""
         pos = self.locate(loc, key=key)
-        return Diagnostic(self.path, pos.line, pos.col, code, message, source_line=self.line_text(pos.line))
+        return Diagnostic(
+            self.path, pos.line, pos.col, code, message, source_line=self.line_text(pos.line)
+        )
 
 
 def load_yaml(path: Path, display: str | None = None) -> tuple[Any, SourceMap]:
@@ -117,7 +119,9 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, SourceMap]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise AsnRulesError([Diagnostic(name, 0, 0, "ASN001", f"cannot read rule file: {exc.strerror}")]) from None
+        raise AsnRulesError(
+            [Diagnostic(name, 0, 0, "ASN001", f"cannot read rule file: {exc.strerror}")]
+        ) from None
     lines = text.splitlines()
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -126,7 +130,16 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, SourceMap]:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = f"YAML syntax error: {exc.problem or exc.context}"
         raise AsnRulesError(
-            [Diagnostic(name, line, col, "ASN101", message, source_line=lines[line - 1] if 0 < line <= len(lines) else "")]
+            [
+                Diagnostic(
+                    name,
+                    line,
+                    col,
+                    "ASN101",
+                    message,
+                    source_line=lines[line - 1] if 0 < line <= len(lines) else "",
+                )
+            ]
         ) from None
     source = SourceMap(name, lines, {}, {})
     problems: list[Diagnostic] = []
@@ -156,8 +169,14 @@ def _convert(node: yaml.Node, path: PathKey, source: SourceMap, problems: list[D
         if key in result:
             pos = _position(key_node)
             problems.append(
-                Diagnostic(source.path, pos.line, pos.col, "ASN102", f"duplicate key {key!r}",
-                           source_line=source.line_text(pos.line))
+                Diagnostic(
+                    source.path,
+                    pos.line,
+                    pos.col,
+                    "ASN102",
+                    f"duplicate key {key!r}",
+                    source_line=source.line_text(pos.line),
+                )
             )
             continue
         source.keys[child] = _position(key_node)

@@ -55,9 +55,17 @@ def same(left: Any, right: Any) -> bool:
 
     A set of one value (what the members of an association share) equals that value.
     """
-    if isinstance(left, (set, frozenset)) and len(left) == 1 and not isinstance(right, (set, frozenset)):
+    if (
+        isinstance(left, (set, frozenset))
+        and len(left) == 1
+        and not isinstance(right, (set, frozenset))
+    ):
         left = next(iter(left))
-    if isinstance(right, (set, frozenset)) and len(right) == 1 and not isinstance(left, (set, frozenset)):
+    if (
+        isinstance(right, (set, frozenset))
+        and len(right) == 1
+        and not isinstance(left, (set, frozenset))
+    ):
         right = next(iter(right))
     if isinstance(left, str) and isinstance(right, str):
         return left.lower() == right.lower()

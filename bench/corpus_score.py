@@ -31,7 +31,9 @@ MODES = {
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--corpus", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "corpus")
+    parser.add_argument(
+        "--corpus", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "corpus"
+    )
     parser.add_argument("--mode", default="default", choices=sorted(MODES))
     parser.add_argument("--pool", action="append", help="only these pools")
     args = parser.parse_args()
@@ -40,7 +42,10 @@ def main() -> int:
         print(f"no goldens at {goldens}", file=sys.stderr)
         return 2
     totals = [0, 0, 0, 0]
-    print(f"{'pool':45} {'L2':>9} {'L3':>9} {'extra':>5} {'orph':>5} {'same':>5} {'strict':>7} {'s':>6}")
+    print(
+        f"{'pool':45} {'L2':>9} {'L3':>9} {'extra':>5} {'orph':>5} {'same':>5} "
+        f"{'strict':>7} {'s':>6}"
+    )
     for folder in sorted(goldens.iterdir()):
         if args.pool and folder.name not in args.pool:
             continue
@@ -54,7 +59,10 @@ def main() -> int:
                 print(f"{folder.name:45} error: {exc.diagnostics[0].message[:60]}")
                 continue
             elapsed = time.perf_counter() - start
-            files = [*result.files, ("orphans.csv", orphan_table(result.rows, result.orphans, result.columns))]
+            files = [
+                *result.files,
+                ("orphans.csv", orphan_table(result.rows, result.orphans, result.columns)),
+            ]
             write_all(out, files)
             cmp = compare_folders(out, folder, out / "orphans.csv")
         levels = cmp.level_counts()
@@ -62,7 +70,8 @@ def main() -> int:
         totals = [totals[0] + m2, totals[1] + g2, totals[2] + m3, totals[3] + g3]
         print(
             f"{folder.name:45} {m2:>4}/{g2:<4} {m3:>4}/{g3:<4} {len(cmp.only_ours):>5} "
-            f"{str(cmp.orphans_ok)[:5]:>5} {str(cmp.same)[:5]:>5} {cmp.strict_names:>3}/{len(cmp.matched):<3} {elapsed:6.2f}"
+            f"{str(cmp.orphans_ok)[:5]:>5} {str(cmp.same)[:5]:>5} "
+            f"{cmp.strict_names:>3}/{len(cmp.matched):<3} {elapsed:6.2f}"
         )
     print(f"{'total':45} {totals[0]:>4}/{totals[1]:<4} {totals[2]:>4}/{totals[3]:<4}")
     return 0

@@ -19,7 +19,10 @@ def corpus_or_skip() -> Path:
     return CORPUS
 
 
-HEADER = "filename|program|obs_num|exp_type|instrume|detector|targetid|pntgtype|filter|pupil|subarray|bkgdtarg|asn_candidate"
+HEADER = (
+    "filename|program|obs_num|exp_type|instrume|detector|targetid|pntgtype|filter|pupil"
+    "|subarray|bkgdtarg|asn_candidate"
+)
 
 
 def write_pool(path: Path, rows: list[str], header: str = HEADER) -> Path:
@@ -29,8 +32,18 @@ def write_pool(path: Path, rows: list[str], header: str = HEADER) -> Path:
     return path
 
 
-def image_row(n: int, obs: int = 1, filt: str = "F150W", target: int = 1, bkg: str = "F", exp_type: str = "NRC_IMAGE",
-              pntg: str = "SCIENCE", cand: str | None = None) -> str:
+def image_row(
+    n: int,
+    obs: int = 1,
+    filt: str = "F150W",
+    target: int = 1,
+    bkg: str = "F",
+    exp_type: str = "NRC_IMAGE",
+    pntg: str = "SCIENCE",
+    cand: str | None = None,
+) -> str:
     cand = cand or f"[('o{obs:03d}', 'observation')]"
-    return (f"jw00042{obs:03d}001_02101_{n:05d}_nrca1_uncal.fits|00042|{obs}|{exp_type}|NIRCAM|NRCA1|{target}|{pntg}|"
-            f"{filt}|CLEAR|FULL|{bkg}|{cand}")
+    return (
+        f"jw00042{obs:03d}001_02101_{n:05d}_nrca1_uncal.fits|00042|{obs}|{exp_type}|NIRCAM|NRCA1|{target}|{pntg}|"
+        f"{filt}|CLEAR|FULL|{bkg}|{cand}"
+    )

@@ -23,14 +23,27 @@ def test_version() -> None:
 
 def test_generate_writes_association_files(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = runner.invoke(app, ["generate", str(EXAMPLE_POOL), "-p", str(out), "--save-orphans", "orphans.csv"])
+    result = runner.invoke(
+        app, ["generate", str(EXAMPLE_POOL), "-p", str(out), "--save-orphans", "orphans.csv"]
+    )
     assert result.exit_code == 0, result.output
     files = sorted(p.name for p in out.glob("*_asn.json"))
     assert "jw01234-o001_image3_00001_asn.json" in files
     assert "jw01234-c1000_image3_00001_asn.json" in files
     data = json.loads((out / "jw01234-o001_image3_00001_asn.json").read_text())
-    assert list(data) == ["asn_type", "asn_rule", "version_id", "code_version", "degraded_status", "program",
-                          "constraints", "asn_id", "target", "asn_pool", "products"]
+    assert list(data) == [
+        "asn_type",
+        "asn_rule",
+        "version_id",
+        "code_version",
+        "degraded_status",
+        "program",
+        "constraints",
+        "asn_id",
+        "target",
+        "asn_pool",
+        "products",
+    ]
     assert data["asn_rule"] == "candidate_Asn_Lv3Image"
     members = data["products"][0]["members"]
     assert {m["exptype"] for m in members} == {"science", "target_acquisition"}
@@ -40,8 +53,19 @@ def test_generate_writes_association_files(tmp_path: Path) -> None:
 
 def test_ruleset_by_bundled_name_and_version_id(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = runner.invoke(app, ["generate", str(EXAMPLE_POOL), "--ruleset", "stage3.yaml", "-p", str(out),
-                                 "--version-id", "v7"])
+    result = runner.invoke(
+        app,
+        [
+            "generate",
+            str(EXAMPLE_POOL),
+            "--ruleset",
+            "stage3.yaml",
+            "-p",
+            str(out),
+            "--version-id",
+            "v7",
+        ],
+    )
     assert result.exit_code == 0, result.output
     names = [p.name for p in out.glob("*.json")]
     assert names and all("_v7_image3_" in n for n in names)
@@ -57,7 +81,9 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
 
 def test_missing_pool_column_is_named(tmp_path: Path) -> None:
     header = "filename|program|exp_type|pntgtype|asn_candidate"
-    pool = write_pool(tmp_path / "p.csv", ["a_uncal.fits|1|nrc_image|science|[('o001', 'observation')]"], header)
+    pool = write_pool(
+        tmp_path / "p.csv", ["a_uncal.fits|1|nrc_image|science|[('o001', 'observation')]"], header
+    )
     out = tmp_path / "out"
     result = runner.invoke(app, ["generate", str(pool), "-p", str(out)])
     assert result.exit_code == 2
@@ -103,5 +129,7 @@ def test_conflicting_modes(tmp_path: Path) -> None:
 
 
 def test_python_m_entry_point() -> None:
-    done = subprocess.run([sys.executable, "-m", "asnrules", "--version"], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "asnrules", "--version"], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0 and __version__ in done.stdout

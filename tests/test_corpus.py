@@ -26,7 +26,10 @@ PORTED = [
 def test_same_associations_as_reference(pool: str, tmp_path: Path) -> None:
     corpus = corpus_or_skip()
     result = run(corpus / "pools" / f"{pool}.csv")
-    write_all(tmp_path, [*result.files, ("orphans.csv", orphan_table(result.rows, result.orphans, result.columns))])
+    write_all(
+        tmp_path,
+        [*result.files, ("orphans.csv", orphan_table(result.rows, result.orphans, result.columns))],
+    )
     cmp = compare_folders(tmp_path, corpus / "goldens" / "default" / pool, tmp_path / "orphans.csv")
     assert cmp.only_ours == [] and cmp.only_golden == [], cmp
     assert cmp.orphans_ok, cmp.orphan_detail

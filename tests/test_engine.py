@@ -46,7 +46,7 @@ rules:
 
 def rows(*specs: str) -> list[dict[str, str]]:
     keys = ["name", "kind", "band", "target", "visit", "cand"]
-    return [dict(zip(keys, spec.split())) for spec in specs]
+    return [dict(zip(keys, spec.split(), strict=True)) for spec in specs]
 
 
 def load(tmp_path: Path, text: str = RULES):
@@ -70,7 +70,11 @@ def test_members_share_pinned_values_and_links(tmp_path: Path) -> None:
         "s4 sci red null 1 [('o1','observation')]",  # target optional: joins both red ones
     )
     asns = generate(pool, ruleset, Options(discover=False))
-    got = {a.builtins["product"] + ":" + ",".join(m.fields["expname"] for m in a.members) for a in asns if a.rule.name == "Pairs"}
+    got = {
+        a.builtins["product"] + ":" + ",".join(m.fields["expname"] for m in a.members)
+        for a in asns
+        if a.rule.name == "Pairs"
+    }
     # c1 links to both red ones (visit 1 is recorded by s1 and s4); blue {s2} has the same
     # members as the Singles association of s2, made later, which is the one kept
     assert got == {"o1-red:s1,s4,c1", "o1-red:s3,s4,c1"}
@@ -80,7 +84,9 @@ def test_members_share_pinned_values_and_links(tmp_path: Path) -> None:
 
 def test_invalid_associations_are_dropped(tmp_path: Path) -> None:
     ruleset = load(tmp_path)
-    asns = generate(rows("c1 cal red null 1 [('o1','observation')]"), ruleset, Options(discover=False))
+    asns = generate(
+        rows("c1 cal red null 1 [('o1','observation')]"), ruleset, Options(discover=False)
+    )
     assert asns == []
 
 
@@ -91,7 +97,11 @@ def test_candidates_discovery_and_duplicates(tmp_path: Path) -> None:
         "s2 sci red t1 2 [('o2','observation'),('c9','mosaic')]",
     )
     asns = generate(pool, ruleset, Options())
-    pairs = [(a.candidate.id, [m.fields["expname"] for m in a.members]) for a in asns if a.rule.name == "Pairs"]
+    pairs = [
+        (a.candidate.id, [m.fields["expname"] for m in a.members])
+        for a in asns
+        if a.rule.name == "Pairs"
+    ]
     # c9 and the discovered pair have the same members: c9 is kept; the o-level pairs
     # have the same members as the o-level Singles (made later), which are kept
     assert sorted(pairs) == [("c9", ["s1", "s2"])]
@@ -112,8 +122,14 @@ def test_only_requested_candidates(tmp_path: Path) -> None:
 def test_sequence_numbers_follow_reverse_creation(tmp_path: Path) -> None:
     ruleset = load(tmp_path)
     pool = rows(*(f"s{i} sci red t1 1 [('o1','observation')]" for i in range(1, 4)))
-    singles = [a for a in generate(pool, ruleset, Options(discover=False)) if a.rule.name == "Singles"]
-    assert [(a.members[0].fields["expname"], a.sequence) for a in singles] == [("s3", 1), ("s2", 2), ("s1", 3)]
+    singles = [
+        a for a in generate(pool, ruleset, Options(discover=False)) if a.rule.name == "Singles"
+    ]
+    assert [(a.members[0].fields["expname"], a.sequence) for a in singles] == [
+        ("s3", 1),
+        ("s2", 2),
+        ("s1", 3),
+    ]
 
 
 def test_cost_grows_linearly_with_pool(tmp_path: Path) -> None:
@@ -130,6 +146,7 @@ def test_cost_grows_linearly_with_pool(tmp_path: Path) -> None:
 
     engine.Run._match = counting
     try:
+
         def run(n: int) -> int:
             calls["n"] = 0
             pool = rows(*(f"s{i} sci band{i} t1 1 [('o1','observation')]" for i in range(n)))
