@@ -57,11 +57,12 @@ def drop_duplicates(associations: list[Association]) -> list[Association]:
     """
     ordered = sorted(associations, key=lambda a: a.asn_id)
     kept: list[Association] = []
-    while ordered:
-        original = ordered.pop()
-        kept.append(original)
-        membership = original.membership()
-        ordered = [a for a in ordered if a.membership() != membership]
+    seen: set[frozenset[tuple[tuple[str, str], int]]] = set()
+    for asn in reversed(ordered):
+        key = frozenset(asn.membership().items())
+        if key not in seen:
+            seen.add(key)
+            kept.append(asn)
     return _drop_subsets_by_product(kept)
 
 

@@ -1,0 +1,96 @@
+"""Every function of the expression language and every hook is documented with a working example."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from asnrules import compiler, expressions, hooks
+from asnrules.functions import ASSOCIATION, FUNCTIONS, ROW
+
+ROW_FUNCTIONS = sorted(name for name, f in FUNCTIONS.items() if ROW in f.contexts)
+ASSOCIATION_ONLY = sorted(name for name, f in FUNCTIONS.items() if ROW not in f.contexts)
+
+
+def _calls(node: object) -> set[str]:
+    """Names of the functions called anywhere in ``node``."""
+    found: set[str] = set()
+    if isinstance(node, expressions.Call):
+        found.add(node.function)
+    for value in vars(node).values():
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, expressions.Node):
+                found |= _calls(item)
+    return found
+
+
+def test_registry_is_not_empty() -> None:
+    assert ROW_FUNCTIONS
+    assert ASSOCIATION_ONLY == ["count", "distinct"]
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_function_is_documented(name: str) -> None:
+    function = FUNCTIONS[name]
+    assert function.name == name
+    assert function.doc.strip()
+    assert function.example.strip()
+    assert function.contexts
+    assert set(function.contexts) <= {ROW, ASSOCIATION}
+    assert function.min_args >= 0
+    assert function.max_args == -1 or function.max_args >= function.min_args
+    assert name in _calls(expressions.parse(function.example)), "the example must use the function"
+
+
+@pytest.mark.parametrize("name", ROW_FUNCTIONS)
+def test_row_example_compiles_and_runs(name: str) -> None:
+    node = expressions.parse(FUNCTIONS[name].example)
+    fn = compiler.Compiler(compiler.Definitions()).compile(node, ROW)
+    fn(compiler.Scope({}))  # a row lacking every column: no exception
+    row = {"filename": "jw1_uncal.fits", "program": "42", "bkgdtarg": "t", "pupil": "clear"}
+    fn(compiler.Scope(row))
+
+
+@pytest.mark.parametrize("name", ASSOCIATION_ONLY)
+def test_association_example(name: str) -> None:
+    node = expressions.parse(FUNCTIONS[name].example)
+    compiler.Compiler(compiler.Definitions()).compile(node, ASSOCIATION)
+    with pytest.raises(compiler.CompileError) as info:
+        compiler.Compiler(compiler.Definitions()).compile(node, ROW)
+    assert info.value.code == "ASN207"
+    assert f"{name}()" in info.value.message
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_arity_is_checked(name: str) -> None:
+    function = FUNCTIONS[name]
+    context = ROW if ROW in function.contexts else ASSOCIATION
+    too_many = function.max_args + 1 if function.max_args >= 0 else None
+    for n in (function.min_args - 1, too_many):
+        if n is None or n < 0:
+            continue
+        node = expressions.parse(f"{name}({', '.join(['a'] * n)})")
+        with pytest.raises(compiler.CompileError) as info:
+            compiler.Compiler(compiler.Definitions()).compile(node, context)
+        assert info.value.code == "ASN204"
+
+
+def _hooks() -> dict[str, hooks.HookEntry]:
+    assert hooks.get_hook("x") is None  # loads the bundled hooks
+    return dict(hooks.HOOKS)
+
+
+def test_hooks_are_registered() -> None:
+    assert _hooks()
+
+
+@pytest.mark.parametrize("name", sorted(_hooks()))
+def test_hook_is_documented(name: str) -> None:
+    entry = hooks.HOOKS[name]
+    assert entry.name == name
+    assert entry.summary.strip()
+    assert entry.example.strip()
+    assert callable(entry.function)
+    example = yaml.safe_load(entry.example)
+    assert name in example["finalize"]
+    assert hooks.get_hook(name) is entry

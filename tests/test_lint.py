@@ -1,0 +1,372 @@
+"""Lint diagnostics: code, line and column for deliberately broken rule files.
+
+Every file in ``tests/data/broken`` holds exactly one problem. The expected positions
+were worked out by hand from the files: 1-based, pointing at the offending token in the
+file (for an expression, the token inside the expression, wherever YAML put it).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from asnrules.cli import app
+from asnrules.diagnostics import AsnRulesError
+from asnrules.loader import lint_paths, load_rulesets
+from asnrules.resources import bundled_rulesets
+
+BROKEN = Path(__file__).parent / "data" / "broken"
+BUNDLED = sorted(bundled_rulesets().values())
+
+
+@dataclass(frozen=True)
+class Case:
+    file: str
+    code: str
+    line: int
+    col: int
+    fragment: str = ""
+
+
+def bug(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=reason)
+
+
+CASES = [
+    # YAML
+    Case("yaml_syntax.yaml", "ASN101", 6, 4, "did not find expected key"),
+    Case("yaml_mapping_values.yaml", "ASN101", 2, 11, "mapping values are not allowed"),
+    Case("duplicate_key.yaml", "ASN102", 6, 5, "duplicate key 'asn_type'"),
+    # schema
+    Case("unknown_top_key.yaml", "ASN110", 3, 1, "did you mean 'rules'?"),
+    Case("unknown_rule_key.yaml", "ASN110", 6, 5, "did you mean 'select'?"),
+    Case("unknown_shared_role_key.yaml", "ASN110", 6, 5, "did you mean 'limit'?"),
+    Case("missing_role_name.yaml", "ASN111", 4, 3, "missing required key 'role'"),
+    Case("wrong_type.yaml", "ASN112", 6, 13, "valid list"),
+    Case("not_a_mapping.yaml", "ASN112", 1, 1, "must be a mapping"),
+    # includes
+    Case("missing_include.yaml", "ASN002", 3, 11, "cannot find included file 'no-such-file.yaml'"),
+    Case("self_include.yaml", "ASN002", 3, 11, "includes itself"),
+    # expression syntax
+    Case("expr_syntax.yaml", "ASN201", 6, 20, "unexpected token 'and'"),
+    Case("expr_end.yaml", "ASN201", 6, 26, "unexpected end of expression"),
+    Case("unexpected_character.yaml", "ASN201", 6, 24, "unexpected character '$'"),
+    Case("block_scalar.yaml", "ASN201", 9, 13, "unexpected token 'and'"),
+    Case("folded_scalar.yaml", "ASN203", 9, 13, "did you mean 'regex'?"),
+    # names, functions, patterns, contexts
+    Case("unknown_function.yaml", "ASN203", 7, 9, "unknown function 'regx'; did you mean 'regex'?"),
+    Case("arity.yaml", "ASN204", 6, 15, "pad() takes 2 argument(s), 1 given"),
+    Case("invalid_regex.yaml", "ASN205", 6, 25, "invalid pattern '[unclosed'"),
+    Case("definition_error.yaml", "ASN205", 6, 26, "invalid pattern '(wfsc'"),
+    Case("nonliteral_regex.yaml", "ASN206", 6, 24, "must be a literal string"),
+    Case("unknown_column.yaml", "ASN202", 7, 14, "name 'exp_typ'; did you mean 'exp_type'?"),
+    Case("unknown_column_included.yaml", "ASN202", 7, 63, "did you mean 'program'?"),
+    Case("member_field.yaml", "ASN203", 7, 16, "regx"),
+    Case("document_field.yaml", "ASN203", 7, 16, "regx"),
+    Case("member_outside_member.yaml", "ASN207", 6, 14, "'member' is only known"),
+    Case("count_in_row.yaml", "ASN207", 6, 15, "count() cannot be used in row context"),
+    Case("row_name_in_association.yaml", "ASN207", 8, 13, "'is_science' is a row definition"),
+    # rules
+    Case("unknown_share.yaml", "ASN301", 8, 13, "attribute 'programme'; did you mean 'program'?"),
+    Case("unknown_extends.yaml", "ASN301", 8, 15, "rule 'Bsae' in extends; did you mean 'Base'?"),
+    Case("circular_extends.yaml", "ASN301", 5, 15, "extends itself"),
+    Case("unknown_role.yaml", "ASN301", 10, 15, "did you mean 'target_acquisition'?"),
+    Case("unknown_hook.yaml", "ASN302", 6, 16, "did you mean 'jwst.nod_backgrounds_level3'?"),
+    # templates
+    Case("template_brace.yaml", "ASN304", 6, 17, "unbalanced '{'"),
+    Case("template_expression.yaml", "ASN204", 6, 18, "pad() takes 2 argument(s)"),
+]
+
+# Cases that show bugs in the loader: each is the one problem of its file, with the
+# position a correct implementation reports; the observed result is in the reason.
+BUG_CASES = [
+    pytest.param(
+        Case("no_asn_type.yaml", "ASN111", 4, 3, "has no asn_type"),
+        marks=bug("reported at 5:5 (the rule body's first key 'select'), not at the rule name "
+                  "'R' as the schema's own ASN111 'missing required key' does"),
+        id="no_asn_type.yaml",
+    ),
+    pytest.param(
+        Case("unknown_role_key.yaml", "ASN110", 8, 9, "did you mean 'when'?"),
+        marks=bug("an extra ASN112 at 7:9 'rules.R.members.0: Input should be a valid string' "
+                  "comes from the str alternative of `list[Role | str]`"),
+        id="unknown_role_key.yaml",
+    ),
+    pytest.param(
+        Case("plain_multiline.yaml", "ASN201", 8, 13, "unexpected token 'and'"),
+        marks=bug("reported at 7:37, past the end of line 7: a plain scalar folded over two "
+                  "lines is mapped as if it were on one line"),
+        id="plain_multiline.yaml",
+    ),
+    pytest.param(
+        Case("double_quoted_multiline.yaml", "ASN201", 8, 13, "unexpected token 'and'"),
+        marks=bug("reported at 7:38, past the end of line 7: a quoted scalar folded over two "
+                  "lines is mapped as if it were on one line"),
+        id="double_quoted_multiline.yaml",
+    ),
+    pytest.param(
+        Case("literal_more_indented.yaml", "ASN201", 9, 15, "unexpected token 'and'"),
+        marks=bug("reported at 9:17: in a '|' block, the extra indentation of a more-indented "
+                  "line is counted twice"),
+        id="literal_more_indented.yaml",
+    ),
+    pytest.param(
+        Case("folded_more_indented.yaml", "ASN203", 9, 15, "did you mean 'regex'?"),
+        marks=bug("reported at 9:17: in a '>-' block, the extra indentation of a more-indented "
+                  "line is counted twice (stage3/jwst-common use such lines)"),
+        id="folded_more_indented.yaml",
+    ),
+    pytest.param(
+        Case("double_quoted_escape.yaml", "ASN201", 6, 37, "unexpected token 'and'"),
+        marks=bug("reported at 6:35: escapes (\\\") in a double-quoted scalar are not counted"),
+        id="double_quoted_escape.yaml",
+    ),
+    pytest.param(
+        Case("single_quoted_escape.yaml", "ASN201", 6, 37, "unexpected token 'and'"),
+        marks=bug("reported at 6:35: escapes ('') in a single-quoted scalar are not counted"),
+        id="single_quoted_escape.yaml",
+    ),
+    pytest.param(
+        Case("nested_definition_error.yaml", "ASN203", 4, 9, "did you mean 'regex'?"),
+        marks=bug("an extra ASN203 at 3:9 ('exp_type' in is_a): the error inside is_b is also "
+                  "reported, with is_b's column, at is_a, which uses it"),
+        id="nested_definition_error.yaml",
+    ),
+]
+
+
+def _found(path: Path) -> list[tuple[str, int, int]]:
+    return [(d.code, d.line, d.col) for d in lint_paths([path])]
+
+
+@pytest.mark.parametrize("case", [*[pytest.param(c, id=c.file) for c in CASES], *BUG_CASES])
+def test_broken_file(case: Case) -> None:
+    path = BROKEN / case.file
+    diagnostics = lint_paths([path])
+    assert [(d.code, d.line, d.col) for d in diagnostics] == [(case.code, case.line, case.col)], [
+        d.concise() for d in diagnostics
+    ]
+    (diagnostic,) = diagnostics
+    assert case.fragment in diagnostic.message
+    assert diagnostic.path == str(path)
+    assert diagnostic.severity.value == "error"
+    if diagnostic.line > 0:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        assert diagnostic.source_line == lines[diagnostic.line - 1]
+
+
+SPECIAL = {
+    "yaml_unclosed_eof.yaml",
+    "empty_asn_type.yaml",
+    "template_empty_braces.yaml",
+    "not_utf8.yaml",
+    "circular_definition.yaml",
+    "complex_key.yaml",
+}
+
+
+def test_every_broken_file_has_a_case() -> None:
+    listed = {c.file for c in CASES} | {p.values[0].file for p in BUG_CASES} | SPECIAL
+    assert {p.name for p in BROKEN.glob("*.yaml")} == listed
+
+
+def test_unknown_role_key_is_found() -> None:
+    # the right diagnostic is there, beside the extra one (see BUG_CASES)
+    found = lint_paths([BROKEN / "unknown_role_key.yaml"])
+    assert [d for d in found if (d.code, d.line, d.col) == ("ASN110", 8, 9)]
+
+
+@bug("reported at 7:1, a line after the last one of the 6-line file (PyYAML's end-of-stream "
+     "mark); the unclosed '[' is at 6:13")
+def test_yaml_error_at_end_of_file_points_into_the_file() -> None:
+    path = BROKEN / "yaml_unclosed_eof.yaml"
+    (diagnostic,) = lint_paths([path])
+    assert diagnostic.code == "ASN101"
+    assert 1 <= diagnostic.line <= len(path.read_text().splitlines())
+
+
+@bug("`asn_type:` with an empty value lints clean and loads a rule whose asn_type is '' "
+     "(CSafeLoader gives plain scalars style '' not None, so empty/~ never become None; "
+     "with the pure-Python loader it would be the string 'None')")
+def test_empty_asn_type() -> None:
+    found = lint_paths([BROKEN / "empty_asn_type.yaml"])
+    assert [d.code for d in found] == ["ASN111"]
+
+
+@bug("`defaults: ~` is rejected ('Input should be a valid dictionary') because '~' is read as "
+     "the string '~' with libyaml's CSafeLoader (positions.py promises None)")
+def test_null_value_is_none(tmp_path: Path) -> None:
+    path = tmp_path / "null.yaml"
+    path.write_text("asnrules: 1\nname: null-defaults\ndefaults: ~\n")
+    assert lint_paths([path]) == []
+
+
+@bug("message is \"unbalanced '{}' in template (write {}{} for a literal brace)\": an empty "
+     "'{}' is taken for an unbalanced brace (`token in '{}'` is a substring test)")
+def test_template_empty_braces() -> None:
+    (diagnostic,) = lint_paths([BROKEN / "template_empty_braces.yaml"])
+    assert (diagnostic.line, diagnostic.col) == (6, 15)
+    assert "unbalanced" not in diagnostic.message
+
+
+@bug("UnicodeDecodeError traceback: positions.load_yaml only catches OSError")
+def test_file_not_utf8_is_a_diagnostic() -> None:
+    found = lint_paths([BROKEN / "not_utf8.yaml"])
+    assert [d.code for d in found] in (["ASN001"], ["ASN101"])
+
+
+@bug("reported at 3:9 ('exp_type', the start of is_a): the cycle is found at 'is_a' inside "
+     "is_b (4:9), is_a refers to is_b at 3:30, but is_b's position is applied to is_a's text")
+def test_circular_definition_position() -> None:
+    (diagnostic,) = lint_paths([BROKEN / "circular_definition.yaml"])
+    assert diagnostic.code == "ASN206"
+    assert (diagnostic.line, diagnostic.col) in ((3, 30), (4, 9))
+
+
+@bug("message shows the YAML node repr: unknown key \"[ScalarNode(tag=..., value='name')]\"")
+def test_complex_key_message() -> None:
+    (diagnostic,) = lint_paths([BROKEN / "complex_key.yaml"])
+    assert (diagnostic.line, diagnostic.col) == (2, 3)
+    assert "ScalarNode" not in diagnostic.message
+
+
+LOAD_BUGS = {
+    "empty_asn_type.yaml": "loads without error (empty asn_type accepted)",
+    "not_utf8.yaml": "raises UnicodeDecodeError instead of AsnRulesError",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(p.name, marks=bug(LOAD_BUGS[p.name])) if p.name in LOAD_BUGS else p.name
+        for p in sorted(BROKEN.glob("*.yaml"))
+    ],
+)
+def test_loading_a_broken_file_raises(name: str) -> None:
+    with pytest.raises(AsnRulesError) as info:
+        load_rulesets([BROKEN / name])
+    assert info.value.diagnostics
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=[p.name for p in BUNDLED])
+def test_bundled_rulesets_are_clean(path: Path) -> None:
+    assert lint_paths([path]) == []
+
+
+def test_bundled_rulesets_by_name_are_clean() -> None:
+    assert lint_paths(["stage2.yaml", "stage3"]) == []
+
+
+def test_missing_file() -> None:
+    (diagnostic,) = lint_paths(["no/such/rules.yaml"])
+    assert (diagnostic.code, diagnostic.line, diagnostic.col) == ("ASN001", 0, 0)
+    assert diagnostic.path == "no/such/rules.yaml"
+
+
+# -- command line ----------------------------------------------------------------------
+
+runner = CliRunner()
+
+
+def test_cli_clean_file() -> None:
+    result = runner.invoke(app, ["lint", str(BUNDLED[0])])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert "clean" in result.stderr
+
+
+def test_cli_broken_file() -> None:
+    path = BROKEN / "expr_syntax.yaml"
+    result = runner.invoke(app, ["lint", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:6:20: ASN201 error unexpected token 'and'" in result.stdout.splitlines()[0]
+    assert "1 problem in 1 file" in result.stderr
+
+
+def test_cli_several_files() -> None:
+    paths = [BROKEN / "expr_syntax.yaml", BUNDLED[0], BROKEN / "arity.yaml"]
+    result = runner.invoke(app, ["lint", *map(str, paths)])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{paths[2]}:6:15: ASN204 ")
+    assert lines[1].startswith(f"{paths[0]}:6:20: ASN201 ")
+    assert "2 problems in 3 files" in result.stderr
+
+
+def test_cli_json() -> None:
+    path = BROKEN / "unknown_top_key.yaml"
+    result = runner.invoke(app, ["lint", "--format", "json", str(path)])
+    assert result.exit_code == 1
+    (item,) = json.loads(result.stdout)
+    assert item == {
+        "path": str(path),
+        "line": 3,
+        "col": 1,
+        "code": "ASN110",
+        "name": "schema-unknown-key",
+        "severity": "error",
+        "message": "unknown key 'rulez'; did you mean 'rules'?",
+    }
+
+
+def test_cli_json_clean() -> None:
+    result = runner.invoke(app, ["lint", "--format", "json", str(BUNDLED[0])])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == []
+
+
+def test_cli_github() -> None:
+    path = BROKEN / "arity.yaml"
+    result = runner.invoke(app, ["lint", "--format", "github", str(path)])
+    assert result.exit_code == 1
+    assert result.stdout.strip() == (
+        f"::error file={path},line=6,col=15,title=ASN204 expr-arity::"
+        "pad() takes 2 argument(s), 1 given"
+    )
+
+
+def test_cli_sarif() -> None:
+    path = BROKEN / "invalid_regex.yaml"
+    result = runner.invoke(app, ["lint", "--format", "sarif", str(path)])
+    assert result.exit_code == 1
+    sarif = json.loads(result.stdout)
+    assert sarif["version"] == "2.1.0"
+    assert "sarif-2.1.0" in sarif["$schema"]
+    (run,) = sarif["runs"]
+    assert run["tool"]["driver"]["name"] == "asnrules"
+    assert {"id": "ASN205", "name": "expr-invalid-regex"} in run["tool"]["driver"]["rules"]
+    (res,) = run["results"]
+    assert res["ruleId"] == "ASN205"
+    assert res["level"] == "error"
+    assert "[unclosed" in res["message"]["text"]
+    (location,) = res["locations"]
+    physical = location["physicalLocation"]
+    assert physical["artifactLocation"]["uri"] == str(path)
+    assert physical["region"] == {"startLine": 6, "startColumn": 25}
+
+
+def test_cli_sarif_clean() -> None:
+    result = runner.invoke(app, ["lint", "--format", "sarif", str(BUNDLED[0])])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["runs"][0]["results"] == []
+
+
+def test_cli_missing_file() -> None:
+    result = runner.invoke(app, ["lint", "no/such/rules.yaml"])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stdout.startswith("no/such/rules.yaml:0:0: ASN001 error no such rule file")
+    assert "Traceback" not in result.output
+
+
+def test_cli_usage_error() -> None:
+    result = runner.invoke(app, ["lint"])
+    assert result.exit_code == 2
+    result = runner.invoke(app, ["lint", "--format", "xml", str(BUNDLED[0])])
+    assert result.exit_code == 2
