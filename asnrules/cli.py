@@ -175,6 +175,7 @@ def lint(
         fmt = "full"
     if diagnostics or fmt in ("json", "sarif"):
         typer.echo(render(diagnostics, fmt))
+    sys.stdout.flush()
     if fmt in ("concise", "full"):
         count = len(diagnostics)
         plural = "s" if len(files) != 1 else ""

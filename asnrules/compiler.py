@@ -33,6 +33,8 @@ class CompileError(Exception):
         self.message = message
         self.line = line
         self.col = col
+        self.definition: str | None = None
+        """Name of the named condition or value the error is in, if any."""
 
 
 class Scope:
@@ -169,6 +171,10 @@ class Compiler:
         self._active.append(name)
         try:
             compiled = self.compile(self.definitions.expressions[name])
+        except CompileError as exc:
+            if exc.definition is None:
+                exc.definition = name
+            raise
         finally:
             self._active.pop()
         self._cache[name] = compiled
@@ -422,10 +428,10 @@ def _number(value: Any) -> int | float | None:
 
 
 def _contains(container: Any, item: Any) -> bool:
-    if container is None:
+    if container is None or isinstance(container, (int, float, bool)):
         return False
     if isinstance(item, tuple):
-        return item in container
+        return not isinstance(container, str) and item in container
     key = as_text(item).lower()
     if isinstance(container, str):
         return key in container.lower()

@@ -94,8 +94,12 @@ def _join(items: Any, sep: str = "-") -> str:
     return sep.join(sorted((p for p in parts if p), key=str.lower))
 
 
-def _pad(value: Any, width: int | str) -> str:
-    return as_text(value).rjust(int(width), "0")
+def _pad(value: Any, width: Any) -> str:
+    try:
+        size = int(as_text(width))
+    except ValueError:
+        size = 0
+    return as_text(value).rjust(size, "0")
 
 
 def _strip_suffix(name: Any, suffixes: Any) -> str:
@@ -116,6 +120,8 @@ def _resuffix(name: Any, old: Any, new: Any) -> str:
 
 
 def _stem(name: Any) -> str:
+    if not as_text(name):
+        return ""
     path = PurePosixPath(as_text(name))
     return str(path.with_suffix("")) if path.suffix else str(path)
 
@@ -266,14 +272,18 @@ for _fn in (
         "The number of values in a list or set (association context: how many distinct "
         "values the members recorded or share).",
         "len(obs_num) >= 2",
-        lambda value: 0 if value is None else len(value) if not isinstance(value, str) else 1,
+        lambda value: (
+            len(value)
+            if isinstance(value, (list, tuple, set, frozenset, dict))
+            else int(value is not None)
+        ),
     ),
     Function(
         "count",
         1,
         1,
         "Association context: how many members satisfy the condition (member context).",
-        "count(exptype == 'science') > 0",
+        "count(member.exptype == 'science') > 0",
         lambda scope, cond: scope.count(cond),
         lazy=True,
         contexts=(ASSOCIATION,),

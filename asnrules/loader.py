@@ -138,7 +138,16 @@ def _read(path: Path, display: str, ctx: _Context) -> _File | None:
 
 def _schema_diagnostics(exc: ValidationError, source: SourceMap) -> list[Diagnostic]:
     found = []
-    for err in exc.errors():
+    errors = exc.errors()
+    # a list item that is neither a role mapping nor a role name fails once per
+    # alternative: when the mapping alternative has errors, drop the "not a string" one
+    tagged = {tuple(e["loc"][: e["loc"].index("Role")]) for e in errors if "Role" in e["loc"]}
+    errors = [
+        e
+        for e in errors
+        if not ("str" in e["loc"] and tuple(e["loc"][: e["loc"].index("str")]) in tagged)
+    ]
+    for err in errors:
         loc = tuple(p for p in err["loc"] if not _is_union_tag(p))
         if err["type"] == "extra_forbidden":
             key = str(loc[-1])
@@ -237,6 +246,7 @@ class _Loader:
         self.bases: dict[str, Located] = {}
         self.expr_where: dict[str, Located] = {}
         self._attr_cache: dict[str, Attribute | None] = {}
+        self._reported: set[tuple[str, str, int, int]] = set()
         self.not_set: list[str] | None = None
         self.compiler = Compiler(self.defs)
         self._collect()
@@ -304,10 +314,18 @@ class _Loader:
 
     def _compile_named(self, name: str, where: Located) -> None:
         before = set(self.compiler.columns_used)
+        if name not in self.defs.expressions:
+            return
         try:
             self.compiler.definition(name, self.defs.expressions[name])
         except CompileError as exc:
-            self._report(where, exc.code, exc.message, exc.line, exc.col)
+            owner = exc.definition or name
+            key = (owner, exc.code, exc.line, exc.col)
+            if key not in self._reported:
+                self._reported.add(key)
+                self._report(
+                    self.expr_where.get(owner, where), exc.code, exc.message, exc.line, exc.col
+                )
             self.defs.expressions.pop(name, None)
         self._record_columns(before, where)
 
@@ -374,6 +392,9 @@ class _Loader:
                 parts.append(lambda s, t=piece: t)
                 continue
             name = piece.strip().lower()
+            if not name:
+                self._report(where, "ASN304", "empty placeholder '{}' in template", 1, offset)
+                return None
             if name in self.templates and name not in seen:
                 inner = self._template(self.templates[name], attributes, roles, (*seen, name))
                 if inner is None:
@@ -429,12 +450,16 @@ class _Loader:
         result: list[Attribute] = []
         for where in names:
             name = str(where.value).lower()
-            if name in self.groups:
-                group = self.groups[name]
+            if name.rstrip("?") in self.groups:
+                group = self.groups[name.rstrip("?")]
+                suffix = "?" if name.endswith("?") else ""
                 inner = [
-                    Located(n, group.source, (*group.path, i)) for i, n in enumerate(group.value)
+                    Located(n + suffix, group.source, (*group.path, i))
+                    for i, n in enumerate(group.value)
                 ]
-                result.extend(self._attributes(inner))
+                for attribute in self._attributes(inner):
+                    if attribute.name not in {a.name for a in result}:
+                        result.append(attribute)
                 continue
             optional = name.endswith("?")
             attribute = self._attribute(name.rstrip("?"), where)
@@ -521,8 +546,18 @@ class _Loader:
         where = self.bases[name]
         errors_before = len(self.ctx.diagnostics)
         asn_type = fields.get("asn_type")
-        if asn_type is None:
-            self._report(where, "ASN111", f"rule {name!r} has no asn_type")
+        if asn_type is None or not asn_type.value:
+            pos = where.source.locate(where.path, key=True)
+            self.ctx.diagnostics.append(
+                Diagnostic(
+                    where.source.path,
+                    pos.line,
+                    pos.col,
+                    "ASN111",
+                    f"rule {name!r} has no asn_type",
+                    source_line=where.source.line_text(pos.line),
+                )
+            )
             return None
         selects = [self._expr(loc) for loc in _items(fields.get("select"))]
         share = self._attributes(_items(fields.get("share")))
@@ -697,7 +732,7 @@ def _split_template(text: str) -> list[tuple[str, str, int]]:
             parts.append(("text", "{", m.start()))
         elif token == "}}":
             parts.append(("text", "}", m.start()))
-        elif token in "{}":
+        elif token in ("{", "}"):
             return [
                 (
                     "error",
@@ -715,27 +750,50 @@ def _split_template(text: str) -> list[tuple[str, str, int]]:
 
 def _map_position(src: SourceMap, pos: Any, text: str, line: int, col: int) -> tuple[int, int]:
     """Translate a 1-based position inside an expression scalar to a file position."""
-    style = pos.style
-    if style in ("|", ">"):
-        offset = _offset(text, line, col)
-        start = pos.line + 1
-        remaining = offset
-        for file_line in range(start, len(src.lines) + 1):
-            raw = src.line_text(file_line)
-            stripped = raw.lstrip()
-            indent = len(raw) - len(stripped)
-            if style == "|":
-                if line == file_line - start + 1:
-                    return file_line, indent + col
-                continue
-            if remaining <= len(stripped):
-                return file_line, indent + remaining + 1
-            remaining -= len(stripped) + 1
+    places = _value_places(src, pos, text)
+    offset = _offset(text, line, col)
+    if not places:
         return pos.line, pos.col
-    quote = 1 if style in ("'", '"') else 0
-    if line == 1:
-        return pos.line, pos.col + quote + col - 1
-    return pos.line + line - 1, col
+    if offset < len(places):
+        return places[offset]
+    last_line, last_col = places[-1]
+    return last_line, last_col + 1
+
+
+def _value_places(src: SourceMap, pos: Any, text: str) -> list[tuple[int, int]]:
+    """File position of every character of a scalar's value, by walking its source."""
+    places: list[tuple[int, int]] = []
+    if pos.style in ("|", ">"):
+        line, indent = pos.line + 1, None
+        while len(places) < len(text) and line <= len(src.lines):
+            raw = src.line_text(line)
+            if not raw.strip():
+                places.append((line, 1))
+                line += 1
+                continue
+            if indent is None:
+                indent = len(raw) - len(raw.lstrip())
+            for k in range(indent, len(raw)):
+                places.append((line, k + 1))
+            places.append((line, len(raw) + 1))
+            line += 1
+        return places[: len(text)]
+    quote = 1 if pos.style in ("'", '"') else 0
+    line, c = pos.line, pos.col - 1 + quote
+    raw = src.line_text(line)
+    while len(places) < len(text) and line <= len(src.lines):
+        if c >= len(raw.rstrip()):
+            places.append((line, c + 1))
+            line += 1
+            raw = src.line_text(line)
+            c = len(raw) - len(raw.lstrip())
+            continue
+        places.append((line, c + 1))
+        escaped = (pos.style == '"' and raw[c] == "\\") or (
+            pos.style == "'" and raw[c : c + 2] == "''"
+        )
+        c += 2 if escaped else 1
+    return places
 
 
 def _offset(text: str, line: int, col: int) -> int:

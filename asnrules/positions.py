@@ -119,15 +119,20 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, SourceMap]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise AsnRulesError(
-            [Diagnostic(name, 0, 0, "ASN001", f"cannot read rule file: {exc.strerror}")]
-        ) from None
+        message = f"cannot read rule file: {exc.strerror}"
+        raise AsnRulesError([Diagnostic(name, 0, 0, "ASN001", message)]) from None
+    except UnicodeDecodeError as exc:
+        message = f"rule file is not UTF-8 text (byte {exc.start})"
+        raise AsnRulesError([Diagnostic(name, 1, 1, "ASN101", message)]) from None
     lines = text.splitlines()
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if line > len(lines):  # the end of the stream: point after the last character
+            line = max(len(lines), 1)
+            col = len(lines[-1]) + 1 if lines else 1
         message = f"YAML syntax error: {exc.problem or exc.context}"
         raise AsnRulesError(
             [
@@ -157,13 +162,26 @@ def _position(node: yaml.Node) -> Position:
 def _convert(node: yaml.Node, path: PathKey, source: SourceMap, problems: list[Diagnostic]) -> Any:
     source.values[path] = _position(node)
     if isinstance(node, yaml.ScalarNode):
-        if node.style is None and node.value in ("", "~"):
+        if not node.style and node.value in ("", "~"):
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):
         return [_convert(child, (*path, i), source, problems) for i, child in enumerate(node.value)]
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            pos = _position(key_node)
+            problems.append(
+                Diagnostic(
+                    source.path,
+                    pos.line,
+                    pos.col,
+                    "ASN112",
+                    "mapping keys must be plain names",
+                    source_line=source.line_text(pos.line),
+                )
+            )
+            continue
         key = str(key_node.value)
         child = (*path, key)
         if key in result:

@@ -129,12 +129,6 @@ def test_default_not_set() -> None:
     assert fn(compiler.Scope({"flag": "null"})) is True
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'a AND b' fails with \"unexpected character 'A'\": NAME's keyword look-ahead is "
-    "case-insensitive but the keywords are not, so an upper-case keyword is neither a name "
-    "nor a keyword",
-)
 def test_upper_case_keyword() -> None:
     try:
         node = expressions.parse("a AND b")
@@ -145,11 +139,6 @@ def test_upper_case_keyword() -> None:
         assert fn(compiler.Scope({"a": "t", "b": "t"}, NOT_SET)) is True
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pad() with a width that is not a number (a column, here missing or 'x') compiles, "
-    "then raises TypeError/ValueError while evaluating a row",
-)
 @pytest.mark.parametrize("row", [{}, {"width": "x"}])
 def test_pad_width_that_is_not_a_number(row: dict[str, str]) -> None:
     try:
