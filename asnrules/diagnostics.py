@@ -37,7 +37,6 @@ CODES: dict[str, str] = {
     "ASN207": "expr-context",
     "ASN301": "rule-unknown-reference",
     "ASN302": "rule-unknown-hook",
-    "ASN303": "rule-duplicate",
     "ASN304": "template-syntax",
     "ASN401": "pool-unreadable",
     "ASN402": "pool-missing-column",

@@ -245,8 +245,10 @@ class Run:
             return False
         for attribute in role.link:
             value = attribute.value(scope)
-            if not is_set(value, self.not_set) or as_text(value).lower() not in asn.recorded.get(
-                attribute.name, ()
+            text = as_text(value).lower()
+            known = asn.recorded.get(attribute.name, ())
+            if not is_set(value, self.not_set) or (
+                text not in known and asn.pins.get(attribute.name) != text
             ):
                 return False
         return True

@@ -244,6 +244,7 @@ class _Loader:
         self.templates: dict[str, Located] = {}
         self.roles: dict[str, Located] = {}
         self.bases: dict[str, Located] = {}
+        self.earlier: dict[int, Located] = {}
         self.expr_where: dict[str, Located] = {}
         self._attr_cache: dict[str, Attribute | None] = {}
         self._reported: set[tuple[str, str, int, int]] = set()
@@ -291,7 +292,12 @@ class _Loader:
             for name, text in doc.templates.items():
                 self.templates[name.lower()] = Located(text, src, ("templates", name))
             for name, rule in doc.rules.items():
-                self.bases[name] = Located(rule, src, ("rules", name))
+                located = Located(rule, src, ("rules", name))
+                if (
+                    name in self.bases
+                ):  # a rule redefined by a later file may extend the earlier one
+                    self.earlier[id(located)] = self.bases[name]
+                self.bases[name] = located
             if doc.not_set is not None:
                 self.not_set = [v.lower() for v in doc.not_set]
             if doc.identity:
@@ -470,29 +476,34 @@ class _Loader:
         return tuple(result)
 
     # -- rules --------------------------------------------------------------------------
-    def _merged(self, name: str, chain: tuple[str, ...] = ()) -> dict[str, Located] | None:
-        """Field values of rule ``name`` after applying ``defaults`` and ``extends``."""
-        where = self.bases[name]
+    def _merged(
+        self, name: str, where: Located | None = None, chain: tuple[int, ...] = ()
+    ) -> dict[str, Located] | None:
+        """Field values of a rule after applying its file's ``defaults`` and its ``extends``."""
+        where = where or self.bases[name]
         rule: RuleModel = where.value
         fields: dict[str, Located] = {}
-        bases = [
-            Located(b, where.source, (*where.path, "extends", i))
-            for i, b in enumerate(rule.extends)
-        ]
         defaults = self._defaults_for(where.source)
-        if defaults is not None and not chain:
+        if defaults is not None:
             fields = self._apply(fields, defaults)
-        for base in bases:
-            base_name = str(base.value)
-            if base_name not in self.bases:
+        for i, base_name in enumerate(rule.extends):
+            base_loc = Located(base_name, where.source, (*where.path, "extends", i))
+            base = self.earlier.get(id(where)) if base_name == name else self.bases.get(base_name)
+            if base is None and base_name == name:
+                message = f"rule {name!r} extends itself, and no earlier ruleset defines it"
+                self._report(base_loc, "ASN301", message)
+                return None
+            if base is None:
                 close = difflib.get_close_matches(base_name, sorted(self.bases), n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
-                self._report(base, "ASN301", f"unknown rule {base_name!r} in extends{hint}")
+                self._report(base_loc, "ASN301", f"unknown rule {base_name!r} in extends{hint}")
                 return None
-            if base_name in chain or base_name == name:
-                self._report(base, "ASN301", f"rule {name!r} extends itself through {base_name!r}")
+            if id(base) in chain:
+                self._report(
+                    base_loc, "ASN301", f"rule {name!r} extends itself through {base_name!r}"
+                )
                 return None
-            inherited = self._merged(base_name, (*chain, name))
+            inherited = self._merged(base_name, base, (*chain, id(where)))
             if inherited is None:
                 return None
             fields = _combine(fields, inherited)
@@ -531,9 +542,10 @@ class _Loader:
             merged = self._merged(name)
             if merged is None:
                 continue
-            rule = self._compile_rule(name, stage.name, merged)
+            # a rule replacing one of an earlier ruleset keeps its place and stage
+            previous = self.ruleset.rules.get(name)
+            rule = self._compile_rule(name, previous.stage if previous else stage.name, merged)
             if rule is not None:
-                self.ruleset.rules.pop(name, None)
                 self.ruleset.rules[name] = rule
         reoffers = []
         for i, item in enumerate(self.main.document.reoffer):
@@ -705,8 +717,13 @@ def _items_of(loc: Located) -> list[Located]:
 
 
 def _items(loc: Located | None) -> list[Located]:
-    """Return the located items of a list field (seeing through accumulated lists)."""
-    return [] if loc is None else _items_of(loc)
+    """Return the located items of a list field, each written item once."""
+    if loc is None:
+        return []
+    unique: dict[tuple[str, PathKey], Located] = {}
+    for item in _items_of(loc):
+        unique.setdefault((item.source.path, item.path), item)
+    return list(unique.values())
 
 
 def _all_of(conditions: list[Compiled]) -> Compiled | None:

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic_pool import write  # noqa: E402
+from synthetic_pool import write
 
 
 def measure(pool: Path) -> tuple[float, float]:

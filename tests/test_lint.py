@@ -338,3 +338,16 @@ def test_cli_usage_error() -> None:
     assert result.exit_code == 2
     result = runner.invoke(app, ["lint", "--format", "xml", str(BUNDLED[0])])
     assert result.exit_code == 2
+
+
+def test_bundled_rulesets_load_without_libyaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pure-Python YAML parser (used where libyaml is absent) reads them too."""
+    import yaml
+
+    from asnrules import positions
+    from asnrules.loader import load_rulesets
+
+    monkeypatch.setattr(positions, "_Loader", yaml.SafeLoader)
+    ruleset, diagnostics = load_rulesets(["stage2.yaml", "stage3.yaml"], collect=True)
+    assert diagnostics == []
+    assert "Asn_Lv3Image" in ruleset
