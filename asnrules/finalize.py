@@ -39,6 +39,7 @@ def finalize_stage(
         for item in produced:
             scope = item.scope(not_set)
             if all(scope.truth(check(scope)) for check in item.rule.valid):
+                item.builtins["product"] = item.rule.product(scope)
                 finished.append(item)
     if deduplicate:
         finished = drop_duplicates(finished)

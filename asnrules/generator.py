@@ -117,12 +117,11 @@ def generate(
     if not options.finalize:
         for n, asn in enumerate(made, 1):
             asn.sequence = n
+            asn.builtins["product"] = asn.rule.product(asn.scope(ruleset.not_set))
         return made
     result: list[Association] = []
     for stage in ruleset.stages:
         own = [a for a in made if a.rule.stage == stage.name]
-        for asn in own:
-            asn.builtins["product"] = asn.rule.product(asn.scope(ruleset.not_set))
         result.extend(finalize_stage(own, ruleset.not_set, stage.deduplicate))
     return result
 

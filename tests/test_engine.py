@@ -157,3 +157,56 @@ def test_cost_grows_linearly_with_pool(tmp_path: Path) -> None:
     finally:
         engine.Run._match = original
     assert large <= 8 * small * 1.1
+
+
+HOOKED = """
+asnrules: 1
+name: hooked
+candidates: {column: cand}
+attributes:
+  patttype: patttype
+rules:
+  Nods:
+    asn_type: spec3
+    share: [patttype]
+    member: {expname: name, exptype: "'science'"}
+    finalize: [jwst.nod_backgrounds_level3]
+"""
+
+
+def test_finalize_hook_adds_nod_backgrounds(tmp_path: Path) -> None:
+    ruleset = load(tmp_path, HOOKED)
+    keys = ["name", "patttype", "cand"]
+    pool = [
+        dict(zip(keys, ("a_cal.fits", "2-point-nod", "[('o1','observation')]"), strict=True)),
+        dict(zip(keys, ("b_cal.fits", "2-point-nod", "[('o1','observation')]"), strict=True)),
+    ]
+    (asn,) = generate(pool, ruleset, Options(discover=False))
+    got = [(m.fields["expname"], m.fields["exptype"]) for m in asn.members]
+    assert got == [
+        ("a_cal.fits", "science"),
+        ("b_cal.fits", "science"),
+        ("a_x1d.fits", "background"),
+        ("b_x1d.fits", "background"),
+    ]
+
+
+def test_hook_leaves_single_nod_alone(tmp_path: Path) -> None:
+    ruleset = load(tmp_path, HOOKED)
+    pool = [{"name": "a_cal.fits", "patttype": "2-point-nod", "cand": "[('o1','observation')]"}]
+    (asn,) = generate(pool, ruleset, Options(discover=False))
+    assert [m.fields["expname"] for m in asn.members] == ["a_cal.fits"]
+
+
+def test_user_file_adjusts_a_bundled_rule(tmp_path: Path) -> None:
+    """A later file can extend and replace a bundled rule; it keeps its place and stage."""
+    over = tmp_path / "over.yaml"
+    over.write_text(
+        "asnrules: 1\nname: over\ninclude: [stage3.yaml]\nrules:\n"
+        "  Asn_Lv3Image:\n    extends: [Asn_Lv3Image]\n    valid: ['len(obs_num) >= 2']\n"
+    )
+    ruleset, _ = load_rulesets(["stage2.yaml", "stage3.yaml", over])
+    rule = ruleset["Asn_Lv3Image"]
+    assert rule.stage == "stage3"
+    assert list(ruleset.rules).index("Asn_Lv3Image") == 3
+    assert len(rule.valid) == 3  # the two stage3 defaults plus the added one

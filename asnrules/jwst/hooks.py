@@ -6,6 +6,7 @@ associations that replace it.
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import Any
 
 from ..hooks import hook
@@ -15,15 +16,17 @@ from ..hooks import hook
 def nod_backgrounds_level3(asn: Any) -> list[Any]:
     """Add, for every science member of a nodded spectral target, its x1d as a background.
 
-    Applies when the shared ``patttype`` contains ``nod`` and there are at least two
-    science members; the background member is ``<science root>_x1d.fits``.
+    Applies when the shared ``patttype`` attribute contains ``nod`` and there are at least
+    two science members. Each background member is a copy of its science member with
+    ``expname`` ``<science root>_x1d.fits`` and ``exptype`` ``background``.
     """
     patttype = " ".join(sorted(asn.values("patttype")))
     science = [m for m in asn.members if m.fields.get("exptype") == "science"]
     if "nod" not in patttype or len(science) < 2:
         return [asn]
     for member in science:
-        expname = str(member.fields.get("expname", ""))
-        root = expname.rsplit("_", 1)[0] if "_" in expname else expname
-        asn.add_extra_member({"expname": f"{root}_x1d.fits", "exptype": "background"}, like=member)
+        stem = PurePosixPath(str(member.fields.get("expname", ""))).stem
+        root = stem.rsplit("_", 1)[0] if "_" in stem else stem
+        fields = {**member.fields, "expname": f"{root}_x1d.fits", "exptype": "background"}
+        asn.add_extra_member(fields, like=member)
     return [asn]
