@@ -159,10 +159,15 @@ class Compiler:
         """
         return _Build(self, context, frozenset(attributes), frozenset(roles)).build(node)
 
-    def definition(self, name: str, node: ex.Node) -> Compiled:
-        """Compile (once) the named condition or value ``name``."""
-        if name in self._cache:
-            return self._cache[name]
+    def definition(self, name: str, node: ex.Node, context: str = ROW) -> Compiled:
+        """Compile (once per context) the named condition or value ``name``.
+
+        A definition that reads ``member`` exists only in member context; using it in row
+        context is an error at the place of use.
+        """
+        key = f"{context}:{name}"
+        if key in self._cache:
+            return self._cache[key]
         if name in self._active:
             chain = " -> ".join([*self._active, name])
             raise CompileError(
@@ -170,15 +175,30 @@ class Compiler:
             )
         self._active.append(name)
         try:
-            compiled = self.compile(self.definitions.expressions[name])
+            compiled = self.compile(self.definitions.expressions[name], context)
         except CompileError as exc:
+            if context == ROW and exc.code == "ASN207" and self.member_only(name):
+                raise CompileError(
+                    "ASN207",
+                    f"{name!r} reads member fields: use it in member fields or count()",
+                    node.line,
+                    node.col,
+                ) from None
             if exc.definition is None:
                 exc.definition = name
             raise
         finally:
             self._active.pop()
-        self._cache[name] = compiled
+        self._cache[key] = compiled
         return compiled
+
+    def member_only(self, name: str) -> bool:
+        """Whether definition ``name`` compiles only in member context (it reads ``member``)."""
+        try:
+            self.compile(self.definitions.expressions[name], MEMBER)
+        except CompileError:
+            return False
+        return True
 
 
 def suggest(name: str, candidates: Iterable[str]) -> str:
@@ -234,8 +254,8 @@ class _Build:
                 "ASN207", "'member' is only known in member fields and count()", node.line, node.col
             )
         if name in defs.expressions:
-            compiled = self.compiler.definition(name, node)
-            return compiled
+            context = MEMBER if self.context == MEMBER else ROW
+            return self.compiler.definition(name, node, context)
         if defs.columns and name not in defs.columns and name not in defs.optional_columns:
             known = defs.columns | defs.optional_columns | defs.names()
             raise CompileError(

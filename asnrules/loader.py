@@ -323,7 +323,11 @@ class _Loader:
         if name not in self.defs.expressions:
             return
         try:
-            self.compiler.definition(name, self.defs.expressions[name])
+            node = self.defs.expressions[name]
+            if self.compiler.member_only(name):
+                self.compiler.definition(name, node, MEMBER)
+            else:
+                self.compiler.definition(name, node)
         except CompileError as exc:
             owner = exc.definition or name
             key = (owner, exc.code, exc.line, exc.col)
@@ -593,15 +597,11 @@ class _Loader:
                 roles.append(self._role(where_role.value, where_role))
         attribute_names = set(self.attr_specs)
         role_names = {r.name for r in roles}
-        member_loc = fields.get("member")
         member_fields: list[tuple[str, Compiled]] = []
-        if member_loc is not None:
-            for key, text in member_loc.value.items():
-                compiled = self._expr(
-                    Located(text, member_loc.source, (*member_loc.path, key)), MEMBER
-                )
-                if compiled is not None:
-                    member_fields.append((key, compiled))
+        for key, entry in _entries(fields.get("member")).items():
+            compiled = self._expr(entry, MEMBER)
+            if compiled is not None:
+                member_fields.append((key, compiled))
         product_loc = fields.get("product")
         product = (
             self._template(product_loc, attribute_names, role_names)
@@ -613,17 +613,12 @@ class _Loader:
             self._template(file_loc, attribute_names, role_names) if file_loc is not None else None
         )
         document: list[tuple[str, Compiled | None]] = []
-        doc_loc = fields.get("document")
-        for key, text in doc_loc.value.items() if doc_loc is not None else [(PRODUCTS, PRODUCTS)]:
-            if key == PRODUCTS:
+        entries = _entries(fields.get("document")) or {PRODUCTS: None}
+        for key, entry in entries.items():
+            if key == PRODUCTS or entry is None:
                 document.append((key, None))
                 continue
-            compiled = self._expr(
-                Located(text, doc_loc.source, (*doc_loc.path, key)),
-                ASSOCIATION,
-                attribute_names,
-                role_names,
-            )  # type: ignore[union-attr]
+            compiled = self._expr(entry, ASSOCIATION, attribute_names, role_names)
             if compiled is not None:
                 document.append((key, compiled))
         valid = [
@@ -691,15 +686,37 @@ class _Loader:
 _ACCUMULATE = ("select", "share", "valid", "finalize")
 
 
+_MERGE = ("member", "document")
+
+
 def _combine(base: dict[str, Located], own: dict[str, Located]) -> dict[str, Located]:
-    """Merge rule fields: list fields accumulate (base first); others are replaced."""
+    """Merge rule fields.
+
+    List fields accumulate (base first); the ``member`` and ``document`` maps merge key by
+    key (a base's key keeps its place, a new key comes last); other fields are replaced.
+    """
     merged = dict(base)
     for key, value in own.items():
         if key in _ACCUMULATE and key in merged:
             merged[key] = _Concat(merged[key], value)
+        elif key in _MERGE and key in merged:
+            combined = {**_entries(merged[key]), **_entries(value)}
+            merged[key] = Located(combined, value.source, value.path)
         else:
             merged[key] = value
     return merged
+
+
+def _entries(loc: Located | None) -> dict[str, Located]:
+    """The located entries of a map field (each keeps the place it was written)."""
+    if loc is None:
+        return {}
+    result: dict[str, Located] = {}
+    for key, item in loc.value.items():
+        result[key] = (
+            item if isinstance(item, Located) else Located(item, loc.source, (*loc.path, key))
+        )
+    return result
 
 
 class _Concat(Located):

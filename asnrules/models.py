@@ -36,6 +36,11 @@ class AttributeSpec(_Model):
         default=None, description="Only checked for rows where this holds."
     )
 
+    @field_validator("from_", mode="before")
+    @classmethod
+    def _listify(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
 
 class Role(_Model):
     """One way a row can be a member of an association; roles are tried in order."""

@@ -19,6 +19,11 @@ PORTED = [
     "pool_003_image_nircam_realized",
     "pool_020_00009_image_miri_realized",
     "pool_duplicate",
+    # beyond the imaging slice: wavefront sensing and coronagraphy
+    "pool_004_wfs_realized",
+    "pool_013_coron_nircam_realized",
+    "pool_033_wfs_jitter",
+    "jw00632_dups",
 ]
 
 
