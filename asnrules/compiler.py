@@ -60,7 +60,7 @@ class Scope:
         self,
         row: dict[str, str] | None = None,
         not_set: Collection[str] = DEFAULT_NOT_SET,
-        member: dict[str, Any] | None = None,
+        member: Any = None,
         asn: Any = None,
     ) -> None:
         self.row = row if row is not None else {}
@@ -419,7 +419,7 @@ class _Build:
                         arg.line,
                         arg.col + 1 + (exc.pos or 0),
                     ) from None
-                args.append(lambda s, p=pattern: p)
+                args.append(_constant(pattern))
             elif function.name in ("count", "distinct"):
                 args.append(_Build(self.compiler, MEMBER, frozenset(), frozenset()).build(arg))
             else:
@@ -434,6 +434,11 @@ class _Build:
             a0, a1 = args
             return lambda s: impl(a0(s), a1(s))
         return lambda s: impl(*(a(s) for a in args))
+
+
+def _constant(value: Any) -> Compiled:
+    """A compiled expression that always gives ``value``."""
+    return lambda s: value
 
 
 def _number(value: Any) -> int | float | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -162,9 +163,10 @@ class _Build(Transformer[Token, Node]):
     def list_(self, meta: object, children: list[tuple[Node, ...] | None]) -> Node:
         return ListLit(*_pos(meta), children[0] or ())
 
-    def tuple_(self, meta: object, children: list[object]) -> Node:
-        first, rest = children[0], children[1] or ()
-        return TupleLit(*_pos(meta), (first, *rest))  # type: ignore[arg-type]
+    def tuple_(self, meta: object, children: list[Any]) -> Node:
+        first: Node = children[0]
+        rest: tuple[Node, ...] = children[1] or ()
+        return TupleLit(*_pos(meta), (first, *rest))
 
     def call(self, meta: object, children: list[object]) -> Node:
         function, args = children
@@ -286,7 +288,8 @@ def parse(text: str) -> Node:
 
 def text_at(text: str, exc: UnexpectedCharacters) -> str:
     """Return the character an :class:`UnexpectedCharacters` error points at."""
-    return text[exc.pos_in_stream] if 0 <= exc.pos_in_stream < len(text) else ""
+    pos = exc.pos_in_stream
+    return text[pos] if pos is not None and 0 <= pos < len(text) else ""
 
 
 def _end_of(text: str) -> tuple[int, int]:

@@ -399,7 +399,7 @@ class _Loader:
                 self._report(where, "ASN304", piece, 1, offset + 1)
                 return None
             if kind == "text":
-                parts.append(lambda s, t=piece: t)
+                parts.append(_text(piece))
                 continue
             name = piece.strip().lower()
             if not name:
@@ -437,10 +437,8 @@ class _Loader:
             self._attr_cache[key] = None
             return None
         spec = spec_loc.value
-        if isinstance(spec, str):
-            spec = AttributeSpec(**{"from": [spec]})
-        elif isinstance(spec, list):
-            spec = AttributeSpec(**{"from": spec})
+        if isinstance(spec, (str, list)):
+            spec = AttributeSpec.model_validate({"from": spec})
         if spec.value is not None:
             value = self._expr(Located(spec.value, spec_loc.source, (*spec_loc.path, "value")))
         elif spec.from_:
@@ -467,12 +465,12 @@ class _Loader:
                     Located(n + suffix, group.source, (*group.path, i))
                     for i, n in enumerate(group.value)
                 ]
-                for attribute in self._attributes(inner):
-                    if attribute.name not in {a.name for a in result}:
-                        result.append(attribute)
+                for member in self._attributes(inner):
+                    if member.name not in {a.name for a in result}:
+                        result.append(member)
                 continue
             optional = name.endswith("?")
-            attribute = self._attribute(name.rstrip("?"), where)
+            attribute: Attribute | None = self._attribute(name.rstrip("?"), where)
             if attribute is not None and optional and not attribute.optional:
                 attribute = Attribute(attribute.name, attribute.value, True, attribute.when)
             if attribute is not None and attribute.name not in {a.name for a in result}:
@@ -613,12 +611,12 @@ class _Loader:
             self._template(file_loc, attribute_names, role_names) if file_loc is not None else None
         )
         document: list[tuple[str, Compiled | None]] = []
-        entries = _entries(fields.get("document")) or {PRODUCTS: None}
-        for key, entry in entries.items():
-            if key == PRODUCTS or entry is None:
+        entries: dict[str, Located | None] = {**_entries(fields.get("document"))}
+        for key, doc_entry in (entries or {PRODUCTS: None}).items():
+            if key == PRODUCTS or doc_entry is None:
                 document.append((key, None))
                 continue
-            compiled = self._expr(entry, ASSOCIATION, attribute_names, role_names)
+            compiled = self._expr(doc_entry, ASSOCIATION, attribute_names, role_names)
             if compiled is not None:
                 document.append((key, compiled))
         valid = [
@@ -627,15 +625,15 @@ class _Loader:
         ]
         hooks = []
         for loc in _items(fields.get("finalize")):
-            entry = get_hook(str(loc.value))
-            if entry is None:
+            hook_entry = get_hook(str(loc.value))
+            if hook_entry is None:
                 from .hooks import HOOKS
 
                 close = difflib.get_close_matches(str(loc.value), sorted(HOOKS), n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 self._report(loc, "ASN302", f"unknown hook {loc.value!r}{hint}")
             else:
-                hooks.append(entry.function)
+                hooks.append(hook_entry.function)
         if (
             len(self.ctx.diagnostics) > errors_before
             or product is None
@@ -741,6 +739,11 @@ def _items(loc: Located | None) -> list[Located]:
     for item in _items_of(loc):
         unique.setdefault((item.source.path, item.path), item)
     return list(unique.values())
+
+
+def _text(text: str) -> Compiled:
+    """A template part that is plain text."""
+    return lambda s: text
 
 
 def _all_of(conditions: list[Compiled]) -> Compiled | None:
