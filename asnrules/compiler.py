@@ -54,7 +54,7 @@ class Scope:
         ``builtins``.
     """
 
-    __slots__ = ("asn", "member", "not_set", "row")
+    __slots__ = ("asn", "cache", "member", "not_set", "row")
 
     def __init__(
         self,
@@ -67,6 +67,8 @@ class Scope:
         self.not_set = not_set
         self.member = member
         self.asn = asn
+        self.cache: dict[str, Any] = {}
+        """Row-derived values already computed (attribute values), by name."""
 
     def truth(self, value: Any) -> bool:
         """Whether ``value`` is set/true."""

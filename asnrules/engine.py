@@ -198,7 +198,11 @@ class Run:
                 member_scope = Scope(scope.row, self.not_set, member)
                 if not scope.truth(attribute.when(member_scope)):
                     continue
-            value = attribute.value(scope)
+            cache = scope.cache
+            if attribute.name in cache:
+                value = cache[attribute.name]
+            else:
+                value = cache[attribute.name] = attribute.value(scope)
             if not is_set(value, self.not_set):
                 if attribute.optional:
                     continue

@@ -443,7 +443,8 @@ class _Loader:
             value = self._expr(Located(spec.value, spec_loc.source, (*spec_loc.path, "value")))
         elif spec.from_:
             source = "first(" + ", ".join(spec.from_) + ")"
-            value = self._expr(Located(source, spec_loc.source, spec_loc.path))
+            checked = self._expr(Located(source, spec_loc.source, spec_loc.path))
+            value = _columns_value([c.lower() for c in spec.from_]) if checked else None
         else:
             self._report(spec_loc, "ASN111", f"attribute {name!r} needs 'from' or 'value'")
             value = None
@@ -739,6 +740,22 @@ def _items(loc: Located | None) -> list[Located]:
     for item in _items_of(loc):
         unique.setdefault((item.source.path, item.path), item)
     return list(unique.values())
+
+
+def _columns_value(columns: list[str]) -> Compiled:
+    """The value of the first of ``columns`` that is set (a column fallback)."""
+    if len(columns) == 1:
+        column = columns[0]
+        return lambda s: s.row.get(column)
+
+    def first(s: Any) -> Any:
+        for column in columns:
+            value = s.row.get(column)
+            if s.truth(value):
+                return value
+        return None
+
+    return first
 
 
 def _text(text: str) -> Compiled:
