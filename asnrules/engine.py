@@ -10,9 +10,10 @@ associations, then the final re-offers; a pass can schedule rows for a later pas
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import partial
 from typing import Any
 
 from .association import Association, Candidate, Member
@@ -24,13 +25,11 @@ from .values import as_text, is_set
 class Pass(IntEnum):
     """What a pass offers its rows to, in the order passes are served."""
 
-    NEW = 0
-    """Only to rules, to start new associations."""
-    BOTH = 1
-    """To existing associations and to rules."""
-    EXISTING = 2
-    """Only to existing associations."""
-    FINAL = 3
+    BOTH = 0
+    """To existing associations and to rules (every row, first)."""
+    EXISTING = 1
+    """Only to existing associations of the rules named by the batch."""
+    FINAL = 2
     """Only to existing associations, after everything else."""
 
 
@@ -101,15 +100,6 @@ class _Bucket:
         return [found[k] for k in sorted(found)]
 
 
-class _Counter:
-    def __init__(self) -> None:
-        self.value = 0
-
-    def next(self) -> int:
-        self.value += 1
-        return self.value
-
-
 class Run:
     """One pass of the rules over a set of rows, for one candidate (or discovery).
 
@@ -123,8 +113,8 @@ class Run:
         Candidate of every association this run makes.
     run : str
         ``candidate`` or ``discover``.
-    counter : _Counter
-        Shared creation counter (gives associations a global creation order).
+    serials : iterator of int
+        Shared numbering of associations in creation order, across runs.
     """
 
     def __init__(
@@ -133,13 +123,13 @@ class Run:
         rows: Sequence[dict[str, str]],
         candidate: Candidate,
         run: str,
-        counter: _Counter,
+        serials: Iterator[int],
     ) -> None:
         self.ruleset = ruleset
         self.rows = rows
         self.candidate = candidate
         self.run = run
-        self.counter = counter
+        self.serials = serials
         self.not_set = ruleset.not_set
         self.scopes = [Scope(row, self.not_set) for row in rows]
         self.associations: list[Association] = []
@@ -191,11 +181,11 @@ class Run:
         scope: Scope,
         pins: dict[str, str],
         new: dict[str, str],
-        member: Any,
+        member: Callable[[], Any],
     ) -> bool:
         for attribute in attributes:
             if attribute.when is not None:
-                member_scope = Scope(scope.row, self.not_set, member)
+                member_scope = Scope(scope.row, self.not_set, member())
                 if not scope.truth(attribute.when(member_scope)):
                     continue
             cache = scope.cache
@@ -223,7 +213,11 @@ class Run:
         new: dict[str, str] = {}
         row = self.rows[i]
         if not self._check(
-            rule.share, scope, pins, new, _MemberFields(rule, _NO_ROLE, row, self.not_set, asn)
+            rule.share,
+            scope,
+            pins,
+            new,
+            lambda: _MemberFields(rule, _NO_ROLE, row, self.not_set, asn),
         ):
             return None
         for role in self._possible_roles(i, rule):
@@ -236,7 +230,7 @@ class Run:
             ):
                 continue
             role_new = dict(new)
-            member = _MemberFields(rule, role, row, self.not_set, asn)
+            member = partial(_MemberFields, rule, role, row, self.not_set, asn)
             if not self._check(role.share, scope, pins, role_new, member):
                 continue
             if role.link and not self._linked(role, scope, asn):
@@ -303,7 +297,7 @@ class Run:
                 self._commit(asn, role, pins, i)
                 bucket.filled(asn, role)
                 joined.add(name)
-                if role.reoffer and kind in (Pass.NEW, Pass.BOTH):
+                if role.reoffer and kind is Pass.BOTH:
                     queue.add(Pass.EXISTING, (name,), i)
         return joined
 
@@ -324,7 +318,7 @@ class Run:
             if found is None:
                 continue
             role, pins = found
-            asn = Association(rule, self.candidate, self.run, self.counter.next())
+            asn = Association(rule, self.candidate, self.run, next(self.serials))
             self._commit(asn, role, pins, i)
             self.associations.append(asn)
             bucket = self.index[name].get(key)
@@ -343,10 +337,8 @@ class Run:
         while (popped := queue.pop()) is not None:
             kind, batch = popped
             for i in batch.rows:
-                joined: set[str] = set()
-                if kind is not Pass.NEW:
-                    joined = self._offer_existing(i, batch.rules, queue, kind)
-                if kind in (Pass.NEW, Pass.BOTH):
+                joined = self._offer_existing(i, batch.rules, queue, kind)
+                if kind is Pass.BOTH:
                     self._create(i, batch.rules, joined, queue)
                     scope = self.scopes[i]
                     if any(scope.truth(r(scope)) for r in self.ruleset.reoffers):

@@ -8,6 +8,7 @@ stage by stage (see :mod:`asnrules.finalize`).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,7 @@ from . import __version__
 from .association import Association, Candidate
 from .candidates import candidates_in_order, parse_cell, rewrite
 from .diagnostics import AsnRulesError, Diagnostic
-from .engine import Run, _Counter
+from .engine import Run
 from .finalize import finalize_stage
 from .ruleset import Ruleset
 
@@ -98,7 +99,7 @@ def generate(
         Stage by stage, in output order, numbered.
     """
     options = options or Options()
-    counter = _Counter()
+    serials = itertools.count(1)
     column = ruleset.candidate_column
     cells = [parse_cell(row.get(column)) for row in rows]
     made: list[Association] = []
@@ -106,12 +107,12 @@ def generate(
         chosen = [i for i, found in enumerate(cells) if candidate in found]
         cell = rewrite(candidate)
         sub = [{**rows[i], column: cell} for i in chosen]
-        made.extend(Run(ruleset, sub, candidate, "candidate", counter).generate())
+        made.extend(Run(ruleset, sub, candidate, "candidate", serials).generate())
     if not options.keep_candidates:
         made = []
     if options.discover and options.candidate_ids is None:
         discovered = Candidate(ruleset.discovered_id, ruleset.discovered_type)
-        made.extend(Run(ruleset, rows, discovered, "discover", counter).generate())
+        made.extend(Run(ruleset, rows, discovered, "discover", serials).generate())
     for asn in made:
         asn.builtins.update(_builtins(asn, options, pool_name))
     if not options.finalize:
