@@ -102,14 +102,16 @@ def generate(
     serials = itertools.count(1)
     column = ruleset.candidate_column
     cells = [parse_cell(row.get(column)) for row in rows]
+    rows_of: dict[Candidate, list[int]] = {}
+    for i, found in enumerate(cells):
+        for candidate in found:
+            rows_of.setdefault(candidate, []).append(i)
     made: list[Association] = []
-    for candidate in _selected_candidates(cells, options):
-        chosen = [i for i, found in enumerate(cells) if candidate in found]
-        cell = rewrite(candidate)
-        sub = [{**rows[i], column: cell} for i in chosen]
-        made.extend(Run(ruleset, sub, candidate, "candidate", serials).generate())
-    if not options.keep_candidates:
-        made = []
+    if options.keep_candidates:
+        for candidate in _selected_candidates(cells, options):
+            cell = rewrite(candidate)
+            sub = [{**rows[i], column: cell} for i in dict.fromkeys(rows_of[candidate])]
+            made.extend(Run(ruleset, sub, candidate, "candidate", serials).generate())
     if options.discover and options.candidate_ids is None:
         discovered = Candidate(ruleset.discovered_id, ruleset.discovered_type)
         made.extend(Run(ruleset, rows, discovered, "discover", serials).generate())
