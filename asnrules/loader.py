@@ -12,66 +12,23 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from pydantic import ValidationError
 
 from . import expressions as ex
 from .compiler import MEMBER, Compiled, CompileError, Compiler, Definitions
 from .diagnostics import AsnRulesError, Diagnostic
+from .documents import Context, Located, RuleFile, gather, read_document, resolve_ruleset_path
 from .functions import ASSOCIATION, ROW
 from .hooks import get_hook
-from .models import AttributeSpec, Document
+from .merging import combine, entries, items
+from .models import AttributeSpec
 from .models import Role as RoleModel
 from .models import Rule as RuleModel
-from .positions import PathKey, SourceMap, load_yaml
+from .positions import SourceMap, expression_position
 from .resources import DEFAULT_RULESETS, bundled_rulesets
 from .ruleset import PRODUCTS, Attribute, Role, Rule, Ruleset, Stage
 from .values import as_text
-
-_TOP_KEYS = set(Document.model_fields) | {"from"}
-
-
-@dataclass
-class Located:
-    """A value with the file and path it was written at."""
-
-    value: Any
-    source: SourceMap
-    path: PathKey
-
-
-@dataclass
-class _File:
-    path: Path
-    document: Document
-    source: SourceMap
-
-
-@dataclass
-class _Context:
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    files: dict[Path, _File | None] = field(default_factory=dict)
-
-
-def resolve_ruleset_path(name: str | Path) -> Path:
-    """Return the file for a ruleset given as a path or as a bundled name.
-
-    Parameters
-    ----------
-    name : str or Path
-        A file path, or the name of a bundled ruleset (``stage3.yaml`` or ``stage3``).
-    """
-    path = Path(name)
-    if path.is_file():
-        return path
-    bundled = bundled_rulesets()
-    for key in (str(name), f"{name}.yaml"):
-        if key in bundled:
-            return bundled[key]
-    return path
 
 
 def load_rulesets(
@@ -98,7 +55,7 @@ def load_rulesets(
         Without ``collect``, when any file has a problem.
     """
     names = list(paths) if paths else list(DEFAULT_RULESETS)
-    ctx = _Context()
+    ctx = Context()
     ruleset = Ruleset()
     for name in names:
         path = resolve_ruleset_path(name)
@@ -109,131 +66,10 @@ def load_rulesets(
     return ruleset, sorted(ctx.diagnostics)
 
 
-def _read(path: Path, display: str, ctx: _Context) -> _File | None:
-    key = path.resolve() if path.exists() else path
-    if key in ctx.files:
-        return ctx.files[key]
-    ctx.files[key] = None
-    try:
-        data, source = load_yaml(path, display)
-    except AsnRulesError as exc:
-        ctx.diagnostics.extend(exc.diagnostics)
-        return None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        ctx.diagnostics.append(
-            source.diagnostic((), "ASN112", "a rule file must be a mapping of keys")
-        )
-        return None
-    try:
-        document = Document.model_validate(data)
-    except ValidationError as exc:
-        ctx.diagnostics.extend(_schema_diagnostics(exc, source))
-        return None
-    loaded = _File(path, document, source)
-    ctx.files[key] = loaded
-    return loaded
-
-
-def _schema_diagnostics(exc: ValidationError, source: SourceMap) -> list[Diagnostic]:
-    found = []
-    errors = exc.errors()
-    # a list item that is neither a role mapping nor a role name fails once per
-    # alternative: when the mapping alternative has errors, drop the "not a string" one
-    tagged = {tuple(e["loc"][: e["loc"].index("Role")]) for e in errors if "Role" in e["loc"]}
-    errors = [
-        e
-        for e in errors
-        if not ("str" in e["loc"] and tuple(e["loc"][: e["loc"].index("str")]) in tagged)
-    ]
-    for err in errors:
-        loc = tuple(p for p in err["loc"] if not _is_union_tag(p))
-        if err["type"] == "extra_forbidden":
-            key = str(loc[-1])
-            valid = _valid_keys(loc[:-1])
-            close = difflib.get_close_matches(key, sorted(valid), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            found.append(source.diagnostic(loc, "ASN110", f"unknown key {key!r}{hint}", key=True))
-        elif err["type"] == "missing":
-            found.append(
-                source.diagnostic(loc[:-1], "ASN111", f"missing required key {loc[-1]!r}", key=True)
-            )
-        else:
-            where = ".".join(str(p) for p in loc) or "document"
-            found.append(source.diagnostic(loc, "ASN112", f"{where}: {err['msg']}"))
-    # a value of a union field fails once per alternative: keep one message per position
-    unique: dict[tuple[int, int, str], Diagnostic] = {}
-    for d in found:
-        unique.setdefault((d.line, d.col, d.code), d)
-    return list(unique.values())
-
-
-def _is_union_tag(part: object) -> bool:
-    return isinstance(part, str) and (
-        part in ("AttributeSpec", "Role", "str", "list[str]")
-        or part.startswith(("list[", "function-"))
-    )
-
-
-def _valid_keys(loc: tuple[Any, ...]) -> set[str]:
-    if not loc:
-        return set(Document.model_fields) - {"from_"}
-    head = loc[0]
-    if head in ("rules", "defaults"):
-        inside = loc[2:] if head == "rules" else loc[1:]
-        if inside and inside[0] == "members":
-            return set(RoleModel.model_fields)
-        return set(RuleModel.model_fields)
-    if head == "roles":
-        return set(RoleModel.model_fields)
-    if head == "attributes":
-        return {"from", "value", "optional", "when"}
-    if head == "reoffer":
-        return {"when", "description"}
-    if head == "candidates":
-        return {"column", "discovered_id", "discovered_type"}
-    return set()
-
-
-def _gather(file: _File, ctx: _Context, chain: tuple[Path, ...] = ()) -> list[_File]:
-    """Return ``file``'s includes (depth first, each once) followed by ``file``."""
-    ordered: list[_File] = []
-    for i, name in enumerate(file.document.include):
-        target = (file.path.parent / name) if not Path(name).is_absolute() else Path(name)
-        if not target.is_file():
-            target = resolve_ruleset_path(name)
-        if target.resolve() in chain or target.resolve() == file.path.resolve():
-            ctx.diagnostics.append(
-                file.source.diagnostic(("include", i), "ASN002", f"{name!r} includes itself")
-            )
-            continue
-        if not target.is_file():
-            ctx.diagnostics.append(
-                file.source.diagnostic(
-                    ("include", i), "ASN002", f"cannot find included file {name!r}"
-                )
-            )
-            continue
-        included = _read(target, str(target), ctx)
-        if included is None:
-            ctx.diagnostics.append(
-                file.source.diagnostic(
-                    ("include", i), "ASN002", f"included file {name!r} has errors"
-                )
-            )
-            continue
-        for f in _gather(included, ctx, (*chain, file.path.resolve())):
-            if f not in ordered:
-                ordered.append(f)
-    ordered.append(file)
-    return ordered
-
-
 class _Loader:
     """Compiles one ruleset file (with its includes) into rules."""
 
-    def __init__(self, files: list[_File], ctx: _Context, ruleset: Ruleset) -> None:
+    def __init__(self, files: list[RuleFile], ctx: Context, ruleset: Ruleset) -> None:
         self.files = files
         self.main = files[-1]
         self.ctx = ctx
@@ -352,7 +188,7 @@ class _Loader:
     def _report(self, where: Located, code: str, message: str, line: int = 1, col: int = 1) -> None:
         src = where.source
         pos = src.locate(where.path)
-        file_line, file_col = _map_position(src, pos, str(where.value), line, col)
+        file_line, file_col = expression_position(src, pos, str(where.value), line, col)
         self.ctx.diagnostics.append(
             Diagnostic(
                 src.path, file_line, file_col, code, message, source_line=src.line_text(file_line)
@@ -509,13 +345,13 @@ class _Loader:
             inherited = self._merged(base_name, base, (*chain, id(where)))
             if inherited is None:
                 return None
-            fields = _combine(fields, inherited)
+            fields = combine(fields, inherited)
         own = {
             key: Located(getattr(rule, key), where.source, (*where.path, key))
             for key in rule.model_fields_set
             if key not in ("extends", "abstract", "description")
         }
-        return _combine(fields, own)
+        return combine(fields, own)
 
     def _defaults_for(self, source: SourceMap) -> Located | None:
         for f in self.files:
@@ -530,7 +366,7 @@ class _Loader:
             for key in rule.model_fields_set
             if key not in ("extends", "abstract", "description")
         }
-        return _combine(fields, own)
+        return combine(fields, own)
 
     def compile_rules(self) -> None:
         stage = Stage(
@@ -574,8 +410,8 @@ class _Loader:
                 )
             )
             return None
-        selects = [self._expr(loc) for loc in _items(fields.get("select"))]
-        share = self._attributes(_items(fields.get("share")))
+        selects = [self._expr(loc) for loc in items(fields.get("select"))]
+        share = self._attributes(items(fields.get("share")))
         roles: list[Role] = []
         role_locs = fields.get("members")
         if role_locs is None:
@@ -597,7 +433,7 @@ class _Loader:
         attribute_names = set(self.attr_specs)
         role_names = {r.name for r in roles}
         member_fields: list[tuple[str, Compiled]] = []
-        for key, entry in _entries(fields.get("member")).items():
+        for key, entry in entries(fields.get("member")).items():
             compiled = self._expr(entry, MEMBER)
             if compiled is not None:
                 member_fields.append((key, compiled))
@@ -612,8 +448,8 @@ class _Loader:
             self._template(file_loc, attribute_names, role_names) if file_loc is not None else None
         )
         document: list[tuple[str, Compiled | None]] = []
-        entries: dict[str, Located | None] = {**_entries(fields.get("document"))}
-        for key, doc_entry in (entries or {PRODUCTS: None}).items():
+        doc_entries: dict[str, Located | None] = {**entries(fields.get("document"))}
+        for key, doc_entry in (doc_entries or {PRODUCTS: None}).items():
             if key == PRODUCTS or doc_entry is None:
                 document.append((key, None))
                 continue
@@ -622,10 +458,10 @@ class _Loader:
                 document.append((key, compiled))
         valid = [
             self._expr(loc, ASSOCIATION, attribute_names, role_names)
-            for loc in _items(fields.get("valid"))
+            for loc in items(fields.get("valid"))
         ]
         hooks = []
-        for loc in _items(fields.get("finalize")):
+        for loc in items(fields.get("finalize")):
             hook_entry = get_hook(str(loc.value))
             if hook_entry is None:
                 from .hooks import HOOKS
@@ -680,66 +516,6 @@ class _Loader:
             exptype,
             model.reoffer == "existing",
         )
-
-
-_ACCUMULATE = ("select", "share", "valid", "finalize")
-
-
-_MERGE = ("member", "document")
-
-
-def _combine(base: dict[str, Located], own: dict[str, Located]) -> dict[str, Located]:
-    """Merge rule fields.
-
-    List fields accumulate (base first); the ``member`` and ``document`` maps merge key by
-    key (a base's key keeps its place, a new key comes last); other fields are replaced.
-    """
-    merged = dict(base)
-    for key, value in own.items():
-        if key in _ACCUMULATE and key in merged:
-            merged[key] = _Concat(merged[key], value)
-        elif key in _MERGE and key in merged:
-            combined = {**_entries(merged[key]), **_entries(value)}
-            merged[key] = Located(combined, value.source, value.path)
-        else:
-            merged[key] = value
-    return merged
-
-
-def _entries(loc: Located | None) -> dict[str, Located]:
-    """The located entries of a map field (each keeps the place it was written)."""
-    if loc is None:
-        return {}
-    result: dict[str, Located] = {}
-    for key, item in loc.value.items():
-        result[key] = (
-            item if isinstance(item, Located) else Located(item, loc.source, (*loc.path, key))
-        )
-    return result
-
-
-class _Concat(Located):
-    """Two located lists seen as one; items keep their own locations."""
-
-    def __init__(self, first: Located, second: Located) -> None:
-        super().__init__(list(first.value) + list(second.value), second.source, second.path)
-        self.parts = (first, second)
-
-
-def _items_of(loc: Located) -> list[Located]:
-    if isinstance(loc, _Concat):
-        return _items_of(loc.parts[0]) + _items_of(loc.parts[1])
-    return [Located(v, loc.source, (*loc.path, i)) for i, v in enumerate(loc.value)]
-
-
-def _items(loc: Located | None) -> list[Located]:
-    """Return the located items of a list field, each written item once."""
-    if loc is None:
-        return []
-    unique: dict[tuple[str, PathKey], Located] = {}
-    for item in _items_of(loc):
-        unique.setdefault((item.source.path, item.path), item)
-    return list(unique.values())
 
 
 def _columns_value(columns: list[str]) -> Compiled:
@@ -802,70 +578,17 @@ def _split_template(text: str) -> list[tuple[str, str, int]]:
     return parts
 
 
-def _map_position(src: SourceMap, pos: Any, text: str, line: int, col: int) -> tuple[int, int]:
-    """Translate a 1-based position inside an expression scalar to a file position."""
-    places = _value_places(src, pos, text)
-    offset = _offset(text, line, col)
-    if not places:
-        return pos.line, pos.col
-    if offset < len(places):
-        return places[offset]
-    last_line, last_col = places[-1]
-    return last_line, last_col + 1
-
-
-def _value_places(src: SourceMap, pos: Any, text: str) -> list[tuple[int, int]]:
-    """File position of every character of a scalar's value, by walking its source."""
-    places: list[tuple[int, int]] = []
-    if pos.style in ("|", ">"):
-        line, indent = pos.line + 1, None
-        while len(places) < len(text) and line <= len(src.lines):
-            raw = src.line_text(line)
-            if not raw.strip():
-                places.append((line, 1))
-                line += 1
-                continue
-            if indent is None:
-                indent = len(raw) - len(raw.lstrip())
-            for k in range(indent, len(raw)):
-                places.append((line, k + 1))
-            places.append((line, len(raw) + 1))
-            line += 1
-        return places[: len(text)]
-    quote = 1 if pos.style in ("'", '"') else 0
-    line, c = pos.line, pos.col - 1 + quote
-    raw = src.line_text(line)
-    while len(places) < len(text) and line <= len(src.lines):
-        if c >= len(raw.rstrip()):
-            places.append((line, c + 1))
-            line += 1
-            raw = src.line_text(line)
-            c = len(raw) - len(raw.lstrip())
-            continue
-        places.append((line, c + 1))
-        escaped = (pos.style == '"' and raw[c] == "\\") or (
-            pos.style == "'" and raw[c : c + 2] == "''"
-        )
-        c += 2 if escaped else 1
-    return places
-
-
-def _offset(text: str, line: int, col: int) -> int:
-    lines = text.split("\n")
-    return sum(len(x) + 1 for x in lines[: line - 1]) + col - 1
-
-
-def _load_into(ruleset: Ruleset, path: Path, display: str, ctx: _Context) -> None:
+def _load_into(ruleset: Ruleset, path: Path, display: str, ctx: Context) -> None:
     if not path.is_file():
         bundled = ", ".join(sorted(bundled_rulesets()))
         ctx.diagnostics.append(
             Diagnostic(display, 0, 0, "ASN001", f"no such rule file (bundled rulesets: {bundled})")
         )
         return
-    file = _read(path, display, ctx)
+    file = read_document(path, display, ctx)
     if file is None:
         return
-    files = _gather(file, ctx)
+    files = gather(file, ctx)
     loader = _Loader(files, ctx, ruleset)
     loader.compile_rules()
 

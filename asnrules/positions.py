@@ -200,3 +200,58 @@ def _convert(node: yaml.Node, path: PathKey, source: SourceMap, problems: list[D
         source.keys[child] = _position(key_node)
         result[key] = _convert(value_node, child, source, problems)
     return result
+
+
+def expression_position(
+    src: SourceMap, pos: Any, text: str, line: int, col: int
+) -> tuple[int, int]:
+    """Translate a 1-based position inside an expression scalar to a file position."""
+    places = _value_places(src, pos, text)
+    offset = _offset(text, line, col)
+    if not places:
+        return pos.line, pos.col
+    if offset < len(places):
+        return places[offset]
+    last_line, last_col = places[-1]
+    return last_line, last_col + 1
+
+
+def _value_places(src: SourceMap, pos: Any, text: str) -> list[tuple[int, int]]:
+    """File position of every character of a scalar's value, by walking its source."""
+    places: list[tuple[int, int]] = []
+    if pos.style in ("|", ">"):
+        line, indent = pos.line + 1, None
+        while len(places) < len(text) and line <= len(src.lines):
+            raw = src.line_text(line)
+            if not raw.strip():
+                places.append((line, 1))
+                line += 1
+                continue
+            if indent is None:
+                indent = len(raw) - len(raw.lstrip())
+            for k in range(indent, len(raw)):
+                places.append((line, k + 1))
+            places.append((line, len(raw) + 1))
+            line += 1
+        return places[: len(text)]
+    quote = 1 if pos.style in ("'", '"') else 0
+    line, c = pos.line, pos.col - 1 + quote
+    raw = src.line_text(line)
+    while len(places) < len(text) and line <= len(src.lines):
+        if c >= len(raw.rstrip()):
+            places.append((line, c + 1))
+            line += 1
+            raw = src.line_text(line)
+            c = len(raw) - len(raw.lstrip())
+            continue
+        places.append((line, c + 1))
+        escaped = (pos.style == '"' and raw[c] == "\\") or (
+            pos.style == "'" and raw[c : c + 2] == "''"
+        )
+        c += 2 if escaped else 1
+    return places
+
+
+def _offset(text: str, line: int, col: int) -> int:
+    lines = text.split("\n")
+    return sum(len(x) + 1 for x in lines[: line - 1]) + col - 1
