@@ -23,6 +23,8 @@ PORTED = [
     "pool_004_wfs_realized",
     "pool_013_coron_nircam_realized",
     "pool_033_wfs_jitter",
+    # time series
+    "pool_021_tso_realized",
     "jw00632_dups",
 ]
 
