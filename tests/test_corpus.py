@@ -23,8 +23,9 @@ PORTED = [
     "pool_004_wfs_realized",
     "pool_013_coron_nircam_realized",
     "pool_033_wfs_jitter",
-    # time series
+    # time series, NIRISS SOSS
     "pool_021_tso_realized",
+    "pool_005_spec_niriss_realized",
     "jw00632_dups",
 ]
 
