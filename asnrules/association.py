@@ -72,10 +72,11 @@ class Association:
     sequence: int = 0
 
     def values(self, name: str) -> frozenset[str]:
-        """The values the members have for a shared or recorded attribute."""
+        """The values the members have for an attribute: pinned and recorded ones."""
+        found = set(self.recorded.get(name, ()))
         if name in self.pins:
-            return frozenset({self.pins[name]})
-        return frozenset(self.recorded.get(name, ()))
+            found.add(self.pins[name])
+        return frozenset(found)
 
     def first_of(self, role: str) -> Member | None:
         """The first member in ``role``, or ``None``."""
