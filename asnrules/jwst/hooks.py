@@ -30,3 +30,50 @@ def nod_backgrounds_level3(asn: Any) -> list[Any]:
         fields = {**member.fields, "expname": f"{root}_x1d.fits", "exptype": "background"}
         asn.add_extra_member(fields, like=member)
     return [asn]
+
+
+@hook("jwst.prune_imprints", example="finalize: [jwst.prune_imprints]")
+def prune_imprints(asn: Any) -> list[Any]:
+    """Keep only the imprint members that best match the science member.
+
+    Imprints whose background flag (``bkgdtarg``) differs from the science member's are
+    left alone. Among the others, if some share a target with the science member, the
+    rest are dropped; then, if there are more imprints than science members and some
+    share the science member's dither position (``dithptin``), the rest are dropped.
+    Members whose rows lack ``targetid`` or ``bkgdtarg`` are not considered.
+    """
+    members = asn.members
+    science, imprint_sci, imprint_bkg = [], [], []
+    science_is_background = False
+    science_targets = set()
+    for member in members:
+        row = member.row
+        if "targetid" not in row or "bkgdtarg" not in row:
+            continue
+        exptype = member.fields.get("exptype")
+        if exptype == "science":
+            science.append(member)
+            science_targets.add(row["targetid"])
+            science_is_background = science_is_background or row["bkgdtarg"] == "t"
+        elif exptype == "imprint":
+            (imprint_bkg if row["bkgdtarg"] == "t" else imprint_sci).append(member)
+    candidates = imprint_bkg if science_is_background else imprint_sci
+    matching = [m for m in candidates if m.row.get("targetid") in science_targets]
+    dropped: set[int] = set()
+    if matching:
+        dropped.update(id(m) for m in candidates if m not in matching)
+        candidates = matching
+    if 1 <= len(science) < len(candidates):
+        keep = {
+            m.fields.get("expname")
+            for s in science
+            if "dithptin" in s.row
+            for m in candidates
+            if "dithptin" in m.row and m.row["dithptin"] == s.row["dithptin"]
+        }
+        if keep:
+            dropped.update(id(m) for m in candidates if m.fields.get("expname") not in keep)
+    if dropped:
+        asn.members[:] = [m for m in members if id(m) not in dropped]
+    return [asn]
+
