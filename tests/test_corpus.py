@@ -26,6 +26,12 @@ PORTED = [
     # time series, NIRISS SOSS
     "pool_021_tso_realized",
     "pool_005_spec_niriss_realized",
+    # spectroscopy: MIRI, exposure errors, WFSS with catalogs
+    "pool_007_spec_miri_realized",
+    "pool_008_exposerr_realized",
+    "pool_019_niriss_wfss_realized",
+    "jw09505_20251216t202003_pool",
+    "jw87800_20180412T163456_pool",
     "jw00632_dups",
 ]
 

@@ -43,7 +43,9 @@ def prune_imprints(asn: Any) -> list[Any]:
     Members whose rows lack ``targetid`` or ``bkgdtarg`` are not considered.
     """
     members = asn.members
-    science, imprint_sci, imprint_bkg = [], [], []
+    science: list[Any] = []
+    imprint_sci: list[Any] = []
+    imprint_bkg: list[Any] = []
     science_is_background = False
     science_targets = set()
     for member in members:
@@ -77,3 +79,71 @@ def prune_imprints(asn: Any) -> list[Any]:
         asn.members[:] = [m for m in members if id(m) not in dropped]
     return [asn]
 
+
+@hook("jwst.wfss_catalog", example="finalize: [jwst.wfss_catalog]")
+def wfss_catalog(asn: Any) -> list[Any]:
+    """Replace a WFSS association's direct images by the catalog of the closest one.
+
+    The direct image closest after the science exposure (smallest positive difference of
+    ``expspcin``; else the first) names the Stage 3 image product
+    ``jw<program>-<candidate>_t<target>_<instrument>_<optical elements>[-<subarray>]``
+    (from the shared ``program``, ``target``, ``instrument`` and ``subarray``); its
+    ``_i2d.fits``, ``_cat.ecsv`` and ``_segm.fits`` become the members ``direct_image``,
+    ``sourcecat`` and ``segmap``. Without a direct image or a science member the
+    association is dropped.
+    """
+    directs = [m for m in asn.members if m.fields.get("exptype") == "direct_image"]
+    sciences = [m for m in asn.members if m.fields.get("exptype") == "science"]
+    if not directs or not sciences:
+        return []
+    direct = _closest_direct(sciences[0], directs)
+    asn.members[:] = [m for m in asn.members if m.fields.get("exptype") != "direct_image"]
+    root = _level3_image_name(asn, direct.row)
+    for suffix, exptype in (
+        ("_i2d.fits", "direct_image"),
+        ("_cat.ecsv", "sourcecat"),
+        ("_segm.fits", "segmap"),
+    ):
+        asn.add_extra_member({"expname": root + suffix, "exptype": exptype}, like=direct)
+    return [asn]
+
+
+def _closest_direct(science: Any, directs: list[Any]) -> Any:
+    closest = directs[0]
+    try:
+        position = int(science.row.get("expspcin", ""))
+    except ValueError:
+        return closest
+    best = 9999
+    for direct in directs:
+        try:
+            diff = int(direct.row.get("expspcin", "")) - position
+        except ValueError:
+            continue
+        if 0 < diff < best:
+            best, closest = diff, direct
+    return closest
+
+
+_NOT_SET = {"", "null", "--", "n", "f", "false", "n/a"}
+
+
+def _first(row: dict[str, str], *columns: str) -> str:
+    return next((row[c] for c in columns if row.get(c, "") not in _NOT_SET), "")
+
+
+def _level3_image_name(asn: Any, row: dict[str, str]) -> str:
+    def pinned(name: str) -> str:
+        return " ".join(sorted(asn.values(name)))
+
+    if row.get("instrume") == "miri":
+        elements = [_first(row, "filter")]
+    else:
+        elements = [_first(row, "filter", "band"), _first(row, "pupil", "grating")]
+    optical = "-".join(sorted((e for e in elements if e), key=str.lower)) or "clear"
+    subarray = pinned("subarray")
+    subarray = f"-{subarray}" if subarray and subarray != "full" else ""
+    target = f"t{pinned('target').rjust(3, '0')}"
+    program = pinned("program").rjust(5, "0")
+    name = f"jw{program}-{asn.asn_id}_{target}_{pinned('instrument')}_{optical}{subarray}"
+    return name.lower()
