@@ -8,7 +8,7 @@ that association-context expressions ask (``values``, ``first_of``, ``builtins``
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .compiler import Scope
@@ -85,6 +85,18 @@ class Association:
     def add_extra_member(self, fields: dict[str, Any], like: Member) -> None:
         """Append a member that no pool row stands for (made by a finalize hook)."""
         self.members.append(Member(like.row, "extra", dict(fields)))
+
+    def with_members(self, members: list[Member]) -> Association:
+        """A copy of this association (rule, candidate, shared values) with other members."""
+        return replace(
+            self,
+            members=members,
+            pins=dict(self.pins),
+            recorded={k: list(v) for k, v in self.recorded.items()},
+            identities=set(self.identities),
+            role_counts=Counter(m.role for m in members),
+            builtins=dict(self.builtins),
+        )
 
     def scope(self, not_set: frozenset[str]) -> Scope:
         """A scope for association-context expressions."""

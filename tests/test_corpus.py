@@ -32,6 +32,14 @@ PORTED = [
     "pool_019_niriss_wfss_realized",
     "jw09505_20251216t202003_pool",
     "jw87800_20180412T163456_pool",
+    # NIRSpec nods, IFU imprints
+    "pool_006_spec_nirspec_realized",
+    "pool_017_spec_nirspec_lv2imprint_realized",
+    "pool_023_nirspec_msa_3nod_realized",
+    "pool_023b_nirspec_msa_3nod_subpix_realized",
+    "pool_024_nirspec_fss_nods_realized",
+    "pool_024b_nirspec_fss_nods_realized",
+    "pool_024c_nirspec_fss_nods_realized",
     "jw00632_dups",
 ]
 

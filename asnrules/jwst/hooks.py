@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
+from ..association import Member
 from ..hooks import hook
 
 
@@ -147,3 +148,68 @@ def _level3_image_name(asn: Any, row: dict[str, str]) -> str:
     program = pinned("program").rjust(5, "0")
     name = f"jw{program}-{asn.asn_id}_{target}_{pinned('instrument')}_{optical}{subarray}"
     return name.lower()
+
+
+@hook("jwst.nod_split", example="finalize: [jwst.nod_split]")
+def nod_split(asn: Any) -> list[Any]:
+    """Split a nodded association into one association per science exposure.
+
+    In each, one nod is the science member; every other science member that does not
+    overlap it on the sky becomes a ``background`` member; the non-science members are
+    copied to every split. Overlap applies to NIRSpec fixed-slit and MSA exposures only:
+    another target, or the same primary dither point (for the S1600A1 slit in a 5-point
+    pattern, also the adjacent ones); fixed-slit exposures lacking dither information
+    always overlap.
+    """
+    science = [m for m in asn.members if m.fields.get("exptype") == "science"]
+    others = [m for m in asn.members if m.fields.get("exptype") != "science"]
+    splits = []
+    for nod in science:
+        members = [Member(nod.row, "science", dict(nod.fields))]
+        for other in science:
+            if other.fields.get("expname") != nod.fields.get("expname") and not _nods_overlap(
+                nod.row, other.row
+            ):
+                members.append(
+                    Member(other.row, "background", {**other.fields, "exptype": "background"})
+                )
+        members.extend(Member(m.row, m.role, dict(m.fields)) for m in others)
+        splits.append(asn.with_members(members))
+    return splits
+
+
+def _integer(row: dict[str, str], *columns: str) -> int | None:
+    for column in columns:
+        try:
+            return int(row[column])
+        except (KeyError, ValueError):
+            continue
+    return None
+
+
+def _nods_overlap(science: dict[str, str], background: dict[str, str]) -> bool:
+    exp_type = science.get("exp_type", "")
+    if exp_type not in ("nrs_fixedslit", "nrs_msaspec"):
+        return False
+    if science.get("targetid") != background.get("targetid"):
+        return True
+    numdthpt = _integer(science, "numdthpt")
+    patt_num = _integer(science, "patt_num")
+    bkg_num = _integer(background, "patt_num")
+    if numdthpt is None or patt_num is None or bkg_num is None:
+        numdthpt, patt_num, bkg_num = 0, None, None
+    subpx = _integer(science, "subpxpts", "subpxpns")
+    bkg_subpx = _integer(background, "subpxpts", "subpxpns")
+    if patt_num is None or bkg_num is None or not subpx or not bkg_subpx:
+        return exp_type == "nrs_fixedslit"
+    sci_point = (patt_num - 1) // subpx
+    bkg_point = (bkg_num - 1) // bkg_subpx
+    if sci_point == bkg_point:
+        return True
+    if exp_type == "nrs_msaspec":
+        return False
+    return (
+        science.get("fxd_slit") == "s1600a1"
+        and numdthpt // subpx == 5
+        and abs(sci_point - bkg_point) <= 1
+    )
