@@ -68,8 +68,9 @@ class Association:
     identities: set[str] = field(default_factory=set)
     role_counts: Counter[str] = field(default_factory=Counter)
     builtins: dict[str, Any] = field(default_factory=dict)
-    extra_members: list[dict[str, Any]] = field(default_factory=list)
     sequence: int = 0
+    founder: Member | None = None
+    """The member that started the association (kept when a hook rearranges members)."""
 
     def values(self, name: str) -> frozenset[str]:
         """The values the members have for an attribute: pinned and recorded ones."""
@@ -77,6 +78,11 @@ class Association:
         if name in self.pins:
             found.add(self.pins[name])
         return frozenset(found)
+
+    @property
+    def first(self) -> Member | None:
+        """The member that started the association."""
+        return self.founder if self.founder is not None else next(iter(self.members), None)
 
     def first_of(self, role: str) -> Member | None:
         """The first member in ``role``, or ``None``."""
@@ -96,6 +102,7 @@ class Association:
             identities=set(self.identities),
             role_counts=Counter(m.role for m in members),
             builtins=dict(self.builtins),
+            founder=self.first,
         )
 
     def scope(self, not_set: frozenset[str]) -> Scope:

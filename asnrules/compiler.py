@@ -271,7 +271,7 @@ class _Build:
         if name in self.attributes:
             return lambda s: s.asn.values(name)
         if name == "first":
-            return lambda s: s.asn.members[0] if s.asn.members else None
+            return lambda s: s.asn.first
         if name in ASSOCIATION_BUILTINS:
             return lambda s: s.asn.builtins.get(name)
         if name in self.roles:

@@ -229,6 +229,9 @@ class Run:
                 and asn.role_counts[role.name] >= role.limit
             ):
                 continue
+            if role.requires is not None and asn is not None:
+                if not scope.truth(role.requires(asn.scope(self.not_set))):
+                    continue
             role_new = dict(new)
             member = partial(_MemberFields, rule, role, row, self.not_set, asn)
             if not self._check(role.share, scope, pins, role_new, member):

@@ -413,6 +413,7 @@ class _Loader:
         selects = [self._expr(loc) for loc in items(fields.get("select"))]
         share = self._attributes(items(fields.get("share")))
         roles: list[Role] = []
+        role_models: list[Located] = []
         role_locs = fields.get("members")
         if role_locs is None:
             roles.append(Role("member", None))
@@ -429,7 +430,9 @@ class _Loader:
                         self._report(where_role, "ASN301", f"unknown role {role_model!r}{hint}")
                         continue
                     where_role = named
-                roles.append(self._role(where_role.value, where_role))
+                role_models.append(where_role)
+        names_of_roles = {r.value.role for r in role_models}
+        roles.extend(self._role(r.value, r, names_of_roles) for r in role_models)
         attribute_names = set(self.attr_specs)
         role_names = {r.name for r in roles}
         member_fields: list[tuple[str, Compiled]] = []
@@ -493,7 +496,7 @@ class _Loader:
             file=file,
         )
 
-    def _role(self, model: RoleModel, where: Located) -> Role:
+    def _role(self, model: RoleModel, where: Located, role_names: set[str]) -> Role:
         def loc(key: str, index: int | None = None) -> Located:
             path = (*where.path, key) if index is None else (*where.path, key, index)
             value = getattr(model, key)
@@ -505,6 +508,9 @@ class _Loader:
         record = self._attributes(loc("record", i) for i in range(len(model.record)))
         link = self._attributes(loc("link", i) for i in range(len(model.link)))
         creates = model.creates if model.creates is not None else not link
+        requires = None
+        if model.requires is not None:
+            requires = self._expr(loc("requires"), ASSOCIATION, set(self.attr_specs), role_names)
         return Role(
             model.role,
             when,
@@ -515,6 +521,7 @@ class _Loader:
             creates,
             exptype,
             model.reoffer == "existing",
+            requires,
         )
 
 

@@ -54,6 +54,10 @@ class Role(_Model):
     link: list[str] = Field(
         default_factory=list, description="Attributes whose value must already be recorded."
     )
+    requires: Expression | None = Field(
+        default=None,
+        description="Association-context condition the association must meet for the row to join.",
+    )
     limit: int | None = Field(
         default=None, ge=1, description="At most this many members in the role."
     )

@@ -52,6 +52,7 @@ class Role:
     creates: bool = True
     exptype: Compiled | None = None
     reoffer: bool = False
+    requires: Compiled | None = None
 
 
 @dataclass(frozen=True)

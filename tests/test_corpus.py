@@ -40,6 +40,9 @@ PORTED = [
     "pool_024_nirspec_fss_nods_realized",
     "pool_024b_nirspec_fss_nods_realized",
     "pool_024c_nirspec_fss_nods_realized",
+    "pool_010_spec_nirspec_lv2bkg_realized",
+    "pool_025_nirspec_fss_nod_chop_realized",
+    "pool_018_all_exptypes_realized",
     "jw00632_dups",
 ]
 
