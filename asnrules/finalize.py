@@ -53,8 +53,7 @@ def drop_duplicates(associations: list[Association]) -> list[Association]:
     Associations are ordered by candidate id; the last one (the highest id; within an id,
     the latest made) is kept and every other with the same ``(expname, exptype)``
     multiset is dropped, repeatedly. The result is in that reversed order. Then, among
-    associations sharing a product name, one whose members are a subset of another's is
-    dropped.
+    associations sharing a product name, the smaller of a subset pair is dropped.
     """
     ordered = sorted(associations, key=lambda a: a.asn_id)
     kept: list[Association] = []
@@ -68,35 +67,65 @@ def drop_duplicates(associations: list[Association]) -> list[Association]:
 
 
 def _drop_subsets_by_product(associations: list[Association]) -> list[Association]:
+    """Among associations sharing a product name, drop the smaller of each "subset" pair.
+
+    Two member lists count as a subset pair when their sizes differ, neither repeats a
+    member, and no exposure appears in both with different exptypes (so, as in the
+    reference, neither need strictly contain the other). Identical member lists keep
+    one. The result is ordered by candidate id.
+    """
     names = [a.builtins.get("product", "") for a in associations]
-    repeated = {name for name, count in Counter(names).items() if count > 1}
+    repeated = [name for name, count in Counter(names).items() if count > 1]
     if not repeated:
         return associations
-    by_name: dict[str, list[Association]] = defaultdict(list)
     ordered = sorted(associations, key=lambda a: a.asn_id)
+    by_name: dict[str, list[Association]] = defaultdict(list)
     for asn in ordered:
         by_name[asn.builtins.get("product", "")].append(asn)
     dropped: set[int] = set()
     for name in repeated:
         group = by_name[name]
+        keep = list(group)
         for asn in group:
             if id(asn) in dropped:
                 continue
-            mine = asn.membership()
-            for other in group:
-                if other is asn or id(other) in dropped:
+            pruned = []
+            for entrant in keep:
+                if entrant is asn:
                     continue
-                theirs = other.membership()
-                if theirs == mine or _subset(theirs, mine):
-                    dropped.add(id(other))
-                elif _subset(mine, theirs):
-                    dropped.add(id(asn))
-                    break
+                relation = _relation(asn, entrant)
+                if relation == "same":
+                    pruned.append(entrant)
+                elif relation == "subset":
+                    if len(entrant.members) > len(asn.members):
+                        asn, entrant = entrant, asn
+                    pruned.append(entrant)
+            dropped.update(id(a) for a in pruned)
+            keep = [a for a in keep if id(a) not in dropped]
     return [a for a in ordered if id(a) not in dropped]
 
 
-def _subset(small: Counter[tuple[str, str]], large: Counter[tuple[str, str]]) -> bool:
-    return small != large and all(large[k] >= v for k, v in small.items())
+def _relation(left: Association, right: Association) -> str:
+    """``same``, ``subset`` (see :func:`_drop_subsets_by_product`) or ``different``."""
+    left_members = [
+        (str(m.fields.get("expname")), str(m.fields.get("exptype"))) for m in left.members
+    ]
+    right_members = [
+        (str(m.fields.get("expname")), str(m.fields.get("exptype"))) for m in right.members
+    ]
+    if len(set(left_members)) != len(left_members) or len(set(right_members)) != len(right_members):
+        return "different"
+    right_types = {}
+    for expname, exptype in right_members:
+        right_types.setdefault(expname, exptype)
+    if any(
+        expname in right_types and right_types[expname] != exptype
+        for expname, exptype in left_members
+    ):
+        return "different"
+    if Counter(left_members) == Counter(right_members):
+        return "same"
+    return "subset" if len(left_members) != len(right_members) else "different"
 
 
 def resequence(associations: Sequence[Association]) -> None:

@@ -43,6 +43,8 @@ PORTED = [
     "pool_010_spec_nirspec_lv2bkg_realized",
     "pool_025_nirspec_fss_nod_chop_realized",
     "pool_018_all_exptypes_realized",
+    # 837 exposures of many programs and modes
+    "mega_pool",
     "jw00632_dups",
 ]
 
