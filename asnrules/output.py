@@ -25,7 +25,7 @@ def document(asn: Association, not_set: frozenset[str]) -> dict[str, Any]:
     return data
 
 
-def file_stem(asn: Association, not_set: frozenset[str], template: Any = None) -> str:
+def file_stem(asn: Association, not_set: frozenset[str]) -> str:
     """Return the association's file name without ``.json``."""
     asn.builtins["sequence"] = asn.sequence
     scope = Scope(None, not_set, None, asn)

@@ -159,6 +159,13 @@ def _position(node: yaml.Node) -> Position:
     return Position(node.start_mark.line + 1, node.start_mark.column + 1, style or None)
 
 
+def _at(source: SourceMap, node: yaml.Node, code: str, message: str) -> Diagnostic:
+    pos = _position(node)
+    return Diagnostic(
+        source.path, pos.line, pos.col, code, message, source_line=source.line_text(pos.line)
+    )
+
+
 def _convert(node: yaml.Node, path: PathKey, source: SourceMap, problems: list[Diagnostic]) -> Any:
     source.values[path] = _position(node)
     if isinstance(node, yaml.ScalarNode):
@@ -170,32 +177,12 @@ def _convert(node: yaml.Node, path: PathKey, source: SourceMap, problems: list[D
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
-            pos = _position(key_node)
-            problems.append(
-                Diagnostic(
-                    source.path,
-                    pos.line,
-                    pos.col,
-                    "ASN112",
-                    "mapping keys must be plain names",
-                    source_line=source.line_text(pos.line),
-                )
-            )
+            problems.append(_at(source, key_node, "ASN112", "mapping keys must be plain names"))
             continue
         key = str(key_node.value)
         child = (*path, key)
         if key in result:
-            pos = _position(key_node)
-            problems.append(
-                Diagnostic(
-                    source.path,
-                    pos.line,
-                    pos.col,
-                    "ASN102",
-                    f"duplicate key {key!r}",
-                    source_line=source.line_text(pos.line),
-                )
-            )
+            problems.append(_at(source, key_node, "ASN102", f"duplicate key {key!r}"))
             continue
         source.keys[child] = _position(key_node)
         result[key] = _convert(value_node, child, source, problems)
