@@ -115,7 +115,7 @@ def _relation(left: Association, right: Association) -> str:
     ]
     if len(set(left_members)) != len(left_members) or len(set(right_members)) != len(right_members):
         return "different"
-    right_types = {}
+    right_types: dict[str, str] = {}
     for expname, exptype in right_members:
         right_types.setdefault(expname, exptype)
     if any(
