@@ -114,8 +114,12 @@ class Association:
         """The candidate id, which names the association."""
         return self.candidate.id
 
+    def member_keys(self) -> list[tuple[str, str]]:
+        """``(expname, exptype)`` of every member, in order: the association file's
+        required member keys, which identify a member when associations are compared.
+        """
+        return [(str(m.fields.get("expname")), str(m.fields.get("exptype"))) for m in self.members]
+
     def membership(self) -> Counter[tuple[str, str]]:
-        """Multiset of ``(expname, exptype)`` of the members: what makes two equal."""
-        return Counter(
-            (str(m.fields.get("expname")), str(m.fields.get("exptype"))) for m in self.members
-        )
+        """Multiset of the member keys: what makes two associations equal."""
+        return Counter(self.member_keys())

@@ -107,12 +107,8 @@ def _drop_subsets_by_product(associations: list[Association]) -> list[Associatio
 
 def _relation(left: Association, right: Association) -> str:
     """``same``, ``subset`` (see :func:`_drop_subsets_by_product`) or ``different``."""
-    left_members = [
-        (str(m.fields.get("expname")), str(m.fields.get("exptype"))) for m in left.members
-    ]
-    right_members = [
-        (str(m.fields.get("expname")), str(m.fields.get("exptype"))) for m in right.members
-    ]
+    left_members = left.member_keys()
+    right_members = right.member_keys()
     if len(set(left_members)) != len(left_members) or len(set(right_members)) != len(right_members):
         return "different"
     right_types: dict[str, str] = {}
