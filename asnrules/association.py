@@ -115,8 +115,10 @@ class Association:
         return self.candidate.id
 
     def member_keys(self) -> list[tuple[str, str]]:
-        """``(expname, exptype)`` of every member, in order: the association file's
-        required member keys, which identify a member when associations are compared.
+        """``(expname, exptype)`` of every member, in order.
+
+        These are the association file's required member keys; they identify a member
+        when associations are compared.
         """
         return [(str(m.fields.get("expname")), str(m.fields.get("exptype"))) for m in self.members]
 
