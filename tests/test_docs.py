@@ -22,3 +22,17 @@ def test_every_diagnostic_code_is_documented() -> None:
     text = (DOCS / "cli.md").read_text()
     for code, name in CODES.items():
         assert code in text and name in text, code
+
+
+def test_readme_rule_example_is_the_bundled_rule() -> None:
+    """The README shows Asn_Lv3Image as it is written in rulesets/stage3.yaml."""
+    import re
+
+    import yaml
+
+    readme = (DOCS.parent / "README.md").read_text()
+    block = re.search(r"```yaml\n(rules:\n  Asn_Lv3Image:.*?)```", readme, re.S)
+    assert block, "README has no Asn_Lv3Image example"
+    shown = yaml.safe_load(block.group(1))["rules"]["Asn_Lv3Image"]
+    bundled = yaml.safe_load((DOCS.parent / "rulesets" / "stage3.yaml").read_text())
+    assert shown == bundled["rules"]["Asn_Lv3Image"]
