@@ -3,8 +3,9 @@
 It knows nothing about JWST. Rows are offered, in passes, to the associations that
 exist (found through an index on the attributes their members must share, so a row is
 never offered to every association) and to every rule that might start a new one.
-Passes run in priority order: new-and-existing first, then re-offers to existing
-associations, then the final re-offers; a pass can schedule rows for a later pass.
+Passes run in priority order: every row first (to associations and rules), then
+re-offers to existing associations, then the final re-offers; a pass can schedule rows
+for a later pass.
 """
 
 from __future__ import annotations
