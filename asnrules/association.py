@@ -13,6 +13,7 @@ from typing import Any
 
 from .compiler import Scope
 from .ruleset import Rule
+from .values import DEFAULT_NOT_SET
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ class Association:
     role_counts: Counter[str] = field(default_factory=Counter)
     builtins: dict[str, Any] = field(default_factory=dict)
     sequence: int = 0
+    not_set: frozenset[str] = DEFAULT_NOT_SET
+    """The ruleset's "not set" values (for hooks that read rows)."""
     founder: Member | None = None
     """The member that started the association (kept when a hook rearranges members)."""
 

@@ -166,7 +166,7 @@ class Run:
         scope = self.scopes[i]
         parts = []
         for attribute in rule.key_attributes:
-            value = attribute.value(scope)
+            value = _value(scope, attribute)
             if not is_set(value, self.not_set):
                 self._keys[cache_key] = None
                 return None
@@ -189,11 +189,7 @@ class Run:
                 member_scope = Scope(scope.row, self.not_set, member())
                 if not scope.truth(attribute.when(member_scope)):
                     continue
-            cache = scope.cache
-            if attribute.name in cache:
-                value = cache[attribute.name]
-            else:
-                value = cache[attribute.name] = attribute.value(scope)
+            value = _value(scope, attribute)
             if not is_set(value, self.not_set):
                 if attribute.optional:
                     continue
@@ -322,7 +318,9 @@ class Run:
             if found is None:
                 continue
             role, pins = found
-            asn = Association(rule, self.candidate, self.run, next(self.serials))
+            asn = Association(
+                rule, self.candidate, self.run, next(self.serials), not_set=self.not_set
+            )
             self._commit(asn, role, pins, i)
             self.associations.append(asn)
             bucket = self.index[name].get(key)
@@ -348,6 +346,14 @@ class Run:
                     if any(scope.truth(r(scope)) for r in self.ruleset.reoffers):
                         queue.add(Pass.FINAL, None, i)
         return self.associations
+
+
+def _value(scope: Scope, attribute: Attribute) -> Any:
+    """An attribute's value for a row, computed once per row."""
+    cache = scope.cache
+    if attribute.name not in cache:
+        cache[attribute.name] = attribute.value(scope)
+    return cache[attribute.name]
 
 
 _NO_ROLE = Role("", None)

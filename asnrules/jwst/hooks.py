@@ -1,6 +1,6 @@
 """JWST finalize hooks, referred to by name from ``rulesets/*.yaml``.
 
-Each hook receives an :class:`asnrules.engine.Association` and returns the list of
+Each hook receives an :class:`asnrules.association.Association` and returns the list of
 associations that replace it.
 """
 
@@ -11,6 +11,7 @@ from typing import Any
 
 from ..association import Member
 from ..hooks import hook
+from ..values import is_set
 
 
 @hook("jwst.nod_backgrounds_level3", example="finalize: [jwst.nod_backgrounds_level3]")
@@ -126,11 +127,8 @@ def _closest_direct(science: Any, directs: list[Any]) -> Any:
     return closest
 
 
-_NOT_SET = {"", "null", "--", "n", "f", "false", "n/a"}
-
-
-def _first(row: dict[str, str], *columns: str) -> str:
-    return next((row[c] for c in columns if row.get(c, "") not in _NOT_SET), "")
+def _first(row: dict[str, str], not_set: frozenset[str], *columns: str) -> str:
+    return next((row[c] for c in columns if is_set(row.get(c), not_set)), "")
 
 
 def _level3_image_name(asn: Any, row: dict[str, str]) -> str:
@@ -138,9 +136,12 @@ def _level3_image_name(asn: Any, row: dict[str, str]) -> str:
         return " ".join(sorted(asn.values(name)))
 
     if row.get("instrume") == "miri":
-        elements = [_first(row, "filter")]
+        elements = [_first(row, asn.not_set, "filter")]
     else:
-        elements = [_first(row, "filter", "band"), _first(row, "pupil", "grating")]
+        elements = [
+            _first(row, asn.not_set, "filter", "band"),
+            _first(row, asn.not_set, "pupil", "grating"),
+        ]
     optical = "-".join(sorted((e for e in elements if e), key=str.lower)) or "clear"
     subarray = pinned("subarray")
     subarray = f"-{subarray}" if subarray and subarray != "full" else ""
