@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .association import Association
-from .diagnostics import AsnRulesError, Diagnostic
+from .diagnostics import error
 from .generator import Options, check_columns, unknown_candidates
 from .generator import generate as _generate
 from .loader import load_rulesets
@@ -50,7 +50,7 @@ def AssociationRegistry(  # noqa: N802 - named as the jwst class it stands in fo
         *(definition_files or ()),
     ]
     if not files:
-        raise AsnRulesError([Diagnostic("<rules>", 0, 0, "ASN001", "no rule files given")])
+        raise error("<rules>", "ASN001", "no rule files given")
     ruleset, _ = load_rulesets(files)
     return ruleset
 
@@ -165,9 +165,9 @@ class Main:
         try:
             self.parsed = _parser().parse_args(argv)
         except argparse.ArgumentError as exc:
-            raise AsnRulesError([Diagnostic("<arguments>", 0, 0, "ASN001", str(exc))]) from None
+            raise error("<arguments>", "ASN001", str(exc)) from None
         if self.parsed.pool is None and pool is None:
-            raise AsnRulesError([Diagnostic("<arguments>", 0, 0, "ASN001", "no pool given")])
+            raise error("<arguments>", "ASN001", "no pool given")
         version = self.parsed.version_id
         if version is True:
             from datetime import datetime, timezone

@@ -11,7 +11,7 @@ from typing import Any
 
 from .association import Association
 from .compiler import Scope
-from .diagnostics import AsnRulesError, Diagnostic
+from .diagnostics import error
 
 
 def document(asn: Association, not_set: frozenset[str]) -> dict[str, Any]:
@@ -76,9 +76,7 @@ def write_all(folder: Path, files: Sequence[tuple[str, str]]) -> list[Path]:
             write_atomic(path, text)
             written.append(path)
     except OSError as exc:
-        raise AsnRulesError(
-            [Diagnostic(str(folder), 0, 0, "ASN001", f"cannot write output: {exc.strerror}")]
-        ) from None
+        raise error(str(folder), "ASN001", f"cannot write output: {exc.strerror}") from None
     return written
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .diagnostics import AsnRulesError, Diagnostic
+from .diagnostics import AsnRulesError, Diagnostic, error
 
 if TYPE_CHECKING:  # pragma: no cover
     from astropy.table import Table
@@ -46,7 +46,7 @@ def read_pool(path: str | Path, delimiter: str = "|", fmt: str = "ascii") -> Tab
 
     path = Path(path)
     if not path.is_file():
-        raise AsnRulesError([Diagnostic(str(path), 0, 0, "ASN401", "pool file not found")])
+        raise error(str(path), "ASN401", "pool file not found")
     ascii_like = fmt == "ascii" or fmt.startswith("ascii.")
     kwargs: dict[str, Any] = {}
     if ascii_like:
@@ -108,9 +108,7 @@ def _malformed(path: Path, delimiter: str, exc: Exception) -> AsnRulesError:
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError as err:
-        return AsnRulesError(
-            [Diagnostic(str(path), 0, 0, "ASN401", f"cannot read pool: {err.strerror}")]
-        )
+        return error(str(path), "ASN401", f"cannot read pool: {err.strerror}")
     header: int | None = None
     for number, line in enumerate(lines, 1):
         if not line.strip() or line.lstrip().startswith("#"):
@@ -134,9 +132,9 @@ def _malformed(path: Path, delimiter: str, exc: Exception) -> AsnRulesError:
                 ]
             )
     if header is None:
-        return AsnRulesError([Diagnostic(str(path), 1, 1, "ASN401", "pool has no header line")])
+        return error(str(path), "ASN401", "pool has no header line", 1, 1)
     first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return AsnRulesError([Diagnostic(str(path), 1, 1, "ASN401", f"cannot read pool: {first}")])
+    return error(str(path), "ASN401", f"cannot read pool: {first}", 1, 1)
 
 
 def pool_rows(table: Table) -> list[dict[str, str]]:

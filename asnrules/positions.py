@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import AsnRulesError, Diagnostic
+from .diagnostics import AsnRulesError, Diagnostic, error
 
 try:  # the C loader is about 30 times faster when libyaml is present
     _Loader: Any = yaml.CSafeLoader
@@ -120,10 +120,10 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, SourceMap]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         message = f"cannot read rule file: {exc.strerror}"
-        raise AsnRulesError([Diagnostic(name, 0, 0, "ASN001", message)]) from None
+        raise error(name, "ASN001", message) from None
     except UnicodeDecodeError as exc:
         message = f"rule file is not UTF-8 text (byte {exc.start})"
-        raise AsnRulesError([Diagnostic(name, 1, 1, "ASN101", message)]) from None
+        raise error(name, "ASN101", message, 1, 1) from None
     lines = text.splitlines()
     try:
         node = yaml.compose(text, Loader=_Loader)
