@@ -15,13 +15,22 @@ from pathlib import Path
 from typing import Any
 
 from .association import Association
-from .diagnostics import error
+from .diagnostics import UsageError, error
 from .generator import Options, check_columns, unknown_candidates
 from .generator import generate as _generate
 from .loader import load_rulesets
-from .output import named_documents, orphan_rows, orphan_table, serialize, write_all
+from .output import (
+    check_file_names,
+    named_documents,
+    origin,
+    orphan_rows,
+    orphan_table,
+    serialize,
+    version_tag,
+)
 from .pool import pool_name, pool_rows, read_pool
 from .ruleset import Ruleset
+from .writing import WriteReport, write_set
 
 
 class AssociationPool:
@@ -56,13 +65,65 @@ def AssociationRegistry(  # noqa: N802 - named as the jwst class it stands in fo
 
 
 def generate(
-    pool: Any, rules: Ruleset | None = None, version_id: str | None = None, finalize: bool = True
+    pool: Any,
+    rules: Ruleset | str | Path | Sequence[str | Path] | None = None,
+    version_id: str | bool | None = None,
+    finalize: bool = True,
 ) -> list[Association]:
-    """Generate associations from an astropy Table pool with a ruleset (default rules if None)."""
-    ruleset = rules if rules is not None else AssociationRegistry()
-    check_columns(list(pool.colnames), ruleset, str(pool.meta.get("pool_file", "in-memory")))
-    return _generate(
-        pool_rows(pool), ruleset, Options(version_id=version_id, finalize=finalize), pool_name(pool)
+    """Generate associations from a pool with every candidate plus discovery.
+
+    Parameters
+    ----------
+    pool : astropy Table, str or Path
+        A pool read by :meth:`AssociationPool.read`, or the path of a pool file.
+    rules : Ruleset, str, Path or sequence of them, optional
+        Compiled rules, or rule files / bundled ruleset names to load (default: the
+        bundled Stage 2 and Stage 3 rulesets).
+    version_id : str or bool, optional
+        Version tag for file names; ``True`` for a UTC timestamp.
+    finalize : bool
+        Run hooks, validity checks and de-duplication.
+
+    Raises
+    ------
+    AsnRulesError
+        For a pool or rule file that cannot be used (``UsageError`` for arguments of
+        the wrong kind).
+    """
+    ruleset = _ruleset(rules)
+    table = _pool(pool)
+    check_columns(list(table.colnames), ruleset, str(table.meta.get("pool_file", "in-memory")))
+    options = Options(version_id=version_tag(version_id), finalize=finalize)
+    return _generate(pool_rows(table), ruleset, options, pool_name(table))
+
+
+def _ruleset(rules: object) -> Ruleset:
+    if rules is None:
+        return AssociationRegistry()
+    if isinstance(rules, Ruleset):
+        return rules
+    if isinstance(rules, (str, Path)):
+        return load_rulesets([rules])[0]
+    if isinstance(rules, Sequence) and all(isinstance(r, (str, Path)) for r in rules):
+        return load_rulesets(list(rules))[0]
+    raise error(
+        "<arguments>",
+        "ASN011",
+        f"rules must be a Ruleset, a rule file or a list of rule files, not {type(rules).__name__}",
+        kind=UsageError,
+    )
+
+
+def _pool(pool: object) -> Any:
+    if isinstance(pool, (str, Path)):
+        return read_pool(pool)
+    if hasattr(pool, "colnames") and hasattr(pool, "meta"):
+        return pool
+    raise error(
+        "<arguments>",
+        "ASN011",
+        f"pool must be an astropy Table or the path of a pool file, not {type(pool).__name__}",
+        kind=UsageError,
     )
 
 
@@ -76,6 +137,29 @@ class Result:
     rows: list[dict[str, str]]
     columns: list[str]
     warnings: list[str] = field(default_factory=list)
+    origins: list[str] = field(default_factory=list)
+    """What made each of ``files`` (rule and ruleset file), for messages."""
+    inputs: list[Path] = field(default_factory=list)
+    """The files this run read (pool, rule files): outputs never overwrite them."""
+
+    def outputs(self, orphans_file: str | None = None) -> tuple[list[tuple[str, str]], list[str]]:
+        """The files to write and what made each, with the orphan table when asked for."""
+        files, origins = list(self.files), list(self.origins)
+        if orphans_file:
+            files.append((orphans_file, orphan_table(self.rows, self.orphans, self.columns)))
+            origins.append("--save-orphans")
+        return files, origins
+
+    def write(self, folder: str | Path, orphans_file: str | None = None) -> WriteReport:
+        """Write the files (and orphan table) into ``folder``: all of them, or none.
+
+        Raises
+        ------
+        OutputError
+            When a name is refused or a write fails; the folder is left as it was.
+        """
+        files, origins = self.outputs(orphans_file)
+        return write_set(Path(folder), files, origins, self.inputs)
 
 
 def run(
@@ -85,7 +169,7 @@ def run(
     ids: Sequence[str] | None = None,
     discover: bool = False,
     all_candidates: bool = False,
-    version_id: str | None = None,
+    version_id: str | bool | None = None,
     finalize: bool = True,
     delimiter: str = "|",
     pool_format: str = "ascii",
@@ -96,7 +180,8 @@ def run(
     Parameters mirror ``asn_generate``: with none of ``ids``, ``discover`` and
     ``all_candidates``, every candidate is generated and discovery runs as well.
     """
-    ruleset, _ = load_rulesets(list(rulesets) if rulesets else None)
+    version_id = version_tag(version_id)
+    ruleset, notes = load_rulesets(list(rulesets) if rulesets else None)
     table = pool if pool is not None else read_pool(pool_file, delimiter=delimiter, fmt=pool_format)
     check_columns(list(table.colnames), ruleset, str(pool_file))
     rows = pool_rows(table)
@@ -112,19 +197,31 @@ def run(
         options = Options(discover=False, version_id=version_id, finalize=finalize)
     else:
         options = Options(version_id=version_id, finalize=finalize)
-    warnings = [
+    warnings = [note.message for note in notes]
+    warnings += [
         f"candidate {cid!r} not found in pool"
         for cid in unknown_candidates(rows, ruleset, ids or [])
     ]
     associations = _generate(rows, ruleset, options, pool_name(table))
     named = named_documents(associations, ruleset.not_set)
+    check_file_names(associations, [name for name, _ in named])
     files = [(name, serialize(doc)) for name, doc in named]
     orphans = orphan_rows(rows, associations, ruleset.identity)
-    return Result(associations, files, orphans, rows, list(table.colnames), warnings)
+    inputs = [Path(pool_file), *(stage.path for stage in ruleset.stages)]
+    return Result(
+        associations,
+        files,
+        orphans,
+        rows,
+        list(table.colnames),
+        warnings,
+        origins=[origin(a) for a in associations],
+        inputs=[p for p in inputs if p.is_file()],
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="asnrules generate", add_help=False, exit_on_error=False)
+    parser = argparse.ArgumentParser(prog="asnrules generate", allow_abbrev=False)
     parser.add_argument("pool", nargs="?")
     parser.add_argument("-r", "--ruleset", "--rules", dest="rulesets", action="append")
     group = parser.add_mutually_exclusive_group()
@@ -162,24 +259,17 @@ class Main:
 
     def __init__(self, args: Sequence[str] | str | None = None, pool: Any = None) -> None:
         argv = shlex.split(args) if isinstance(args, str) else list(args or [])
-        try:
-            self.parsed = _parser().parse_args(argv)
-        except argparse.ArgumentError as exc:
-            raise error("<arguments>", "ASN001", str(exc)) from None
+        parser = _parser()
+        self.parsed = parser.parse_args(argv)
         if self.parsed.pool is None and pool is None:
-            raise error("<arguments>", "ASN001", "no pool given")
-        version = self.parsed.version_id
-        if version is True:
-            from datetime import datetime, timezone
-
-            version = datetime.now(timezone.utc).strftime("%Y%m%dt%H%M%S")
+            parser.error("the following arguments are required: pool")
         self.result = run(
             self.parsed.pool or "in-memory",
             self.parsed.rulesets,
             ids=self.parsed.ids,
             discover=self.parsed.discover,
             all_candidates=self.parsed.all_candidates,
-            version_id=version,
+            version_id=self.parsed.version_id,
             finalize=not self.parsed.no_finalize,
             delimiter=self.parsed.delimiter,
             pool_format=self.parsed.pool_format,
@@ -197,14 +287,13 @@ class Main:
         return [self.result.rows[i] for i in self.result.orphans]
 
     def save(self) -> list[Path]:
-        """Write the association files (and orphan table) unless ``--dry-run``."""
+        """Write the association files (and orphan table) unless ``--dry-run``.
+
+        All of them are written, or none (see :mod:`asnrules.writing`).
+        """
         if self.parsed.dry_run:
             return []
-        files = list(self.result.files)
-        if self.parsed.save_orphans:
-            table = orphan_table(self.result.rows, self.result.orphans, self.result.columns)
-            files.append((self.parsed.save_orphans, table))
-        return write_all(Path(self.parsed.path), files)
+        return self.result.write(self.parsed.path, self.parsed.save_orphans).written
 
     @classmethod
     def cli(cls, args: Sequence[str] | str | None = None, pool: Any = None) -> Main:

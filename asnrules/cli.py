@@ -8,14 +8,17 @@ with a Python traceback (``--debug`` re-raises).
 from __future__ import annotations
 
 import enum
+import re
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
+import typer.core
 
 from . import __version__
-from .diagnostics import AsnRulesError, render
+from .diagnostics import AsnRulesError, Diagnostic, Severity, render
 
 app = typer.Typer(
     name="asnrules",
@@ -47,11 +50,83 @@ def _main(
 def _fail(exc: AsnRulesError, debug: bool) -> None:
     if debug:
         raise exc
-    typer.echo(render(exc.diagnostics, "full" if sys.stderr.isatty() else "concise"), err=True)
+    _report(exc.diagnostics)
     raise typer.Exit(2)
 
 
-@app.command()
+def _report(diagnostics: list[Diagnostic]) -> None:
+    """Print diagnostics (errors or warnings) on standard error, like lint output."""
+    if diagnostics:
+        typer.echo(render(diagnostics, "full" if sys.stderr.isatty() else "concise"), err=True)
+
+
+_NEGATIVE_NUMBER = re.compile(r"^-\d+(\.\d*)?$")
+
+
+def _option_like(arg: str) -> bool:
+    """Whether ``arg`` reads as an option, as argparse decides (``-`` and ``-1`` do not)."""
+    return arg.startswith("-") and arg != "-" and not _NEGATIVE_NUMBER.match(arg)
+
+
+class StrictOptions(typer.core.TyperCommand):
+    """A command whose options never take the next option as their value.
+
+    ``-p --dry-run`` is refused (argparse, which the reference uses, does the same),
+    and the options in :attr:`optional_values` may be given alone: they then take the
+    value their function gives (``--save-orphans`` alone names ``orphaned.csv``).
+    """
+
+    optional_values: dict[str, Callable[[], str]] = {}
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Check value-taking options, then parse as usual."""
+        return super().parse_args(ctx, self._checked(args))
+
+    def _checked(self, args: Sequence[str]) -> list[str]:
+        takes_value = {
+            opt
+            for param in self.params
+            if isinstance(param, typer.core.TyperOption) and not param.is_flag and not param.count
+            for opt in (*param.opts, *param.secondary_opts)
+        }
+        out: list[str] = []
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if arg == "--":
+                out.extend(args[i:])
+                break
+            if arg not in takes_value:
+                out.append(arg)
+                i += 1
+                continue
+            following = args[i + 1] if i + 1 < len(args) else None
+            if following is not None and not _option_like(following):
+                out.extend((arg, following))
+                i += 2
+                continue
+            default = self.optional_values.get(arg)
+            if default is None:
+                got = f"; got the option {following!r}" if following is not None else ""
+                raise typer.BadParameter(f"needs a value{got}", param_hint=f"'{arg}'")
+            out.append(f"{arg}={default()}")
+            i += 1
+        return out
+
+
+def _timestamp() -> str:
+    from .output import version_tag
+
+    return str(version_tag(True))
+
+
+class GenerateOptions(StrictOptions):
+    """``generate``'s options: ``--version-id`` and ``--save-orphans`` may stand alone."""
+
+    optional_values = {"--version-id": _timestamp, "--save-orphans": lambda: "orphaned.csv"}
+
+
+@app.command(cls=GenerateOptions)
 def generate(
     pool: Annotated[Path, typer.Argument(help="Pool file (|-delimited, # comments).")],
     ruleset: Annotated[
@@ -72,7 +147,10 @@ def generate(
     path: Annotated[Path, typer.Option("--path", "-p", help="Output folder.")] = Path("."),
     version_id: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--version-id", help="Version tag in file names; 'now' for a UTC timestamp."),
+        typer.Option(
+            "--version-id",
+            help="Version tag in file names; given alone, the current UTC time (YYYYmmddtHHMMSS).",
+        ),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Generate but write nothing.")] = False,
     delimiter: Annotated[str, typer.Option("--delimiter", "-d", help="Pool delimiter.")] = "|",
@@ -91,15 +169,20 @@ def generate(
     save_orphans: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
-            "--save-orphans", help="Write rows in no association to this file inside --path."
+            "--save-orphans",
+            help="Write rows in no association to this file inside --path "
+            "(given alone: orphaned.csv).",
         ),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Report what was made.")] = False,
     debug: Annotated[bool, typer.Option("--debug", "-D", help="Show Python tracebacks.")] = False,
 ) -> None:
-    """Generate associations from POOL and write them as *_asn.json files."""
+    """Generate associations from POOL and write them as *_asn.json files.
+
+    The files are written as one set: all of them, inside --path, or none.
+    """
     from .api import run
-    from .output import orphan_table, write_all
+    from .writing import plan, terminate_as_interrupt
 
     chosen = [
         name
@@ -113,40 +196,70 @@ def generate(
     if len(chosen) > 1:
         typer.echo(f"error: {' and '.join(chosen)} cannot be used together", err=True)
         raise typer.Exit(2)
-    if version_id == "now":
-        from datetime import datetime, timezone
-
-        version_id = datetime.now(timezone.utc).strftime("%Y%m%dt%H%M%S")
-    try:
-        result = run(
-            pool,
-            ruleset,
-            ids=ids,
-            discover=discover,
-            all_candidates=all_candidates,
-            version_id=version_id,
-            finalize=not no_finalize,
-            delimiter=delimiter,
-            pool_format=pool_format,
-        )
-        for warning in result.warnings:
-            typer.echo(f"warning: {warning}", err=True)
-        files = list(result.files)
-        if save_orphans:
-            files.append((save_orphans, orphan_table(result.rows, result.orphans, result.columns)))
-        if not dry_run:
-            write_all(path, files)
-    except AsnRulesError as exc:
-        _fail(exc, debug)
-        return
+    with terminate_as_interrupt():
+        try:
+            result = run(
+                pool,
+                ruleset,
+                ids=ids,
+                discover=discover,
+                all_candidates=all_candidates,
+                version_id=version_id,
+                finalize=not no_finalize,
+                delimiter=delimiter,
+                pool_format=pool_format,
+            )
+            for warning in result.warnings:
+                typer.echo(f"warning: {warning}", err=True)
+            files, origins = result.outputs(save_orphans)
+            if dry_run:
+                plan(path, files, origins, result.inputs)
+                report = None
+            else:
+                report = result.write(path, save_orphans)
+        except AsnRulesError as exc:
+            _fail(exc, debug)
+            return
+        except KeyboardInterrupt:
+            if debug:
+                raise
+            typer.echo(f"interrupted: nothing was written to {path}", err=True)
+            raise typer.Exit(130) from None
+        except MemoryError:
+            if debug:
+                raise
+            typer.echo("error: out of memory; nothing was written", err=True)
+            raise typer.Exit(2) from None
     if verbose or dry_run:
         for name, _ in result.files:
             typer.echo(name)
+    summary = f"{len(result.files)} associations, {len(result.orphans)} orphans"
+    if report is None:
+        typer.echo(summary + " (dry run: nothing written)", err=True)
+        return
+    _report(report.warnings + _foreign_warning(path, report.foreign))
+    replaced = f", {report.replaced} replaced" if report.replaced else ""
+    count = len(report.written)
     typer.echo(
-        f"{len(result.files)} associations, {len(result.orphans)} orphans"
-        + ("" if dry_run else f", written to {path}"),
-        err=True,
+        f"{summary}; wrote {count} file{'' if count == 1 else 's'} to {path}{replaced}", err=True
     )
+
+
+def _foreign_warning(folder: Path, foreign: Sequence[Path]) -> list[Diagnostic]:
+    if not foreign:
+        return []
+    shown = ", ".join(p.name for p in foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+    return [
+        Diagnostic(
+            str(folder),
+            0,
+            0,
+            "ASN508",
+            f"{len(foreign)} association file(s) in the folder are not from this run ({shown}); "
+            "use an empty folder per run, or remove them",
+            severity=Severity.WARNING,
+        )
+    ]
 
 
 class LintFormat(str, enum.Enum):

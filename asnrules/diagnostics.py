@@ -23,6 +23,8 @@ class Severity(str, Enum):
 CODES: dict[str, str] = {
     "ASN001": "file-not-found",
     "ASN002": "include-error",
+    "ASN011": "api-argument",
+    "ASN012": "ruleset-repeated",
     "ASN101": "yaml-syntax",
     "ASN102": "yaml-duplicate-key",
     "ASN110": "schema-unknown-key",
@@ -41,6 +43,14 @@ CODES: dict[str, str] = {
     "ASN401": "pool-unreadable",
     "ASN402": "pool-missing-column",
     "ASN403": "pool-format",
+    "ASN501": "output-bad-name",
+    "ASN502": "output-outside-folder",
+    "ASN503": "output-name-collision",
+    "ASN504": "output-in-the-way",
+    "ASN505": "output-stale-staging",
+    "ASN506": "output-write-failed",
+    "ASN507": "output-encoding",
+    "ASN508": "output-foreign-files",
 }
 """Stable diagnostic codes and their readable names; never renumbered."""
 
@@ -125,9 +135,24 @@ class AsnRulesError(Exception):
         super().__init__("\n".join(d.concise() for d in self.diagnostics))
 
 
-def error(path: str | Path, code: str, message: str, line: int = 0, col: int = 0) -> AsnRulesError:
-    """Build an :class:`AsnRulesError` holding one diagnostic."""
-    return AsnRulesError([Diagnostic(str(path), line, col, code, message)])
+class UsageError(AsnRulesError):
+    """A library function was called with arguments it cannot use."""
+
+
+class OutputError(AsnRulesError):
+    """The output files cannot be named or written as asked; nothing was written."""
+
+
+def error(
+    path: str | Path,
+    code: str,
+    message: str,
+    line: int = 0,
+    col: int = 0,
+    kind: type[AsnRulesError] = AsnRulesError,
+) -> AsnRulesError:
+    """Build an :class:`AsnRulesError` (or the subclass ``kind``) holding one diagnostic."""
+    return kind([Diagnostic(str(path), line, col, code, message)])
 
 
 def render(diagnostics: list[Diagnostic], fmt: str = "concise") -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 from . import expressions as ex
 from .compiler import MEMBER, Compiled, CompileError, Compiler, Definitions
-from .diagnostics import AsnRulesError, Diagnostic
+from .diagnostics import AsnRulesError, Diagnostic, Severity
 from .documents import Context, Located, RuleFile, gather, read_document, resolve_ruleset_path
 from .functions import ASSOCIATION, ROW
 from .hooks import get_hook
@@ -57,11 +57,25 @@ def load_rulesets(
     names = list(paths) if paths else list(DEFAULT_RULESETS)
     ctx = Context()
     ruleset = Ruleset()
+    loaded: set[Path] = set()
     for name in names:
         path = resolve_ruleset_path(name)
+        if path.is_file() and path.resolve() in loaded:
+            ctx.diagnostics.append(
+                Diagnostic(
+                    str(name),
+                    0,
+                    0,
+                    "ASN012",
+                    f"ruleset {name} is given more than once; it is loaded once",
+                    severity=Severity.WARNING,
+                )
+            )
+            continue
+        loaded.add(path.resolve())
         before = len(ctx.diagnostics)
         _load_into(ruleset, path, str(name) if not Path(name).is_file() else str(path), ctx)
-        if not collect and len(ctx.diagnostics) > before:
+        if not collect and any(d.severity is Severity.ERROR for d in ctx.diagnostics[before:]):
             raise AsnRulesError(ctx.diagnostics[before:])
     return ruleset, sorted(ctx.diagnostics)
 
@@ -481,6 +495,8 @@ class _Loader:
         ):
             return None
         select = _all_of([s for s in selects if s is not None])
+        named_at = file_loc or where
+        pos = named_at.source.locate(named_at.path, key=file_loc is None)
         return Rule(
             name=name,
             stage=stage,
@@ -494,6 +510,7 @@ class _Loader:
             valid=tuple(v for v in valid if v is not None),
             finalize=tuple(hooks),
             file=file,
+            location=(named_at.source.path, pos.line, pos.col),
         )
 
     def _role(self, model: RoleModel, where: Located, role_names: set[str]) -> Role:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from .association import Association
 from .compiler import Scope
-from .diagnostics import error
+from .diagnostics import Diagnostic, OutputError
+from .writing import name_problem, write_set
 
 
 def document(asn: Association, not_set: frozenset[str]) -> dict[str, Any]:
@@ -48,36 +47,67 @@ def named_documents(
     return [(file_stem(a, not_set) + ".json", document(a, not_set)) for a in associations]
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+def version_tag(version_id: str | bool | None) -> str | None:
+    """The version tag of file names: ``True`` means the current UTC time."""
+    if version_id is True:
+        from datetime import datetime, timezone
+
+        return datetime.now(timezone.utc).strftime("%Y%m%dt%H%M%S")
+    return version_id or None
 
 
-def write_all(folder: Path, files: Sequence[tuple[str, str]]) -> list[Path]:
-    """Write every file into ``folder`` (created if needed); all texts are ready first.
+def origin(asn: Association) -> str:
+    """What made an association's file, for messages: its rule and ruleset file."""
+    return f"rule {asn.rule.name} ({asn.rule.stage})"
+
+
+def check_file_names(associations: Sequence[Association], names: Sequence[str]) -> None:
+    """Refuse file names that are not plain names, and two associations with one name.
 
     Raises
     ------
-    AsnRulesError
-        When the folder cannot be created or written.
+    OutputError
+        ASN501 (at the rule's file template) for a name that is not a plain file name;
+        ASN503 naming both rules when two associations get one name.
     """
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        written = []
-        for name, text in files:
-            path = folder / name
-            write_atomic(path, text)
-            written.append(path)
-    except OSError as exc:
-        raise error(str(folder), "ASN001", f"cannot write output: {exc.strerror}") from None
-    return written
+    problems = []
+    first: dict[str, Association] = {}
+    for asn, name in zip(associations, names, strict=True):
+        path, line, col = asn.rule.location
+        reason = name_problem(name, folders=False)
+        if reason:
+            problems.append(
+                Diagnostic(
+                    path, line, col, "ASN501", f"{origin(asn)} names a file {name!r}: {reason}"
+                )
+            )
+            continue
+        other = first.setdefault(name.casefold(), asn)
+        if other is not asn:
+            where = ":".join(map(str, other.rule.location))
+            problems.append(
+                Diagnostic(
+                    path,
+                    line,
+                    col,
+                    "ASN503",
+                    f"{origin(asn)} and {origin(other)} (file name at {where}) both name "
+                    f"{name!r}: one would overwrite the other",
+                )
+            )
+    if problems:
+        raise OutputError(problems)
+
+
+def write_all(folder: Path, files: Sequence[tuple[str, str]]) -> list[Path]:
+    """Write every file into ``folder`` as one set: all of them or none (see :mod:`.writing`).
+
+    Raises
+    ------
+    OutputError
+        When a name is refused or a write fails; nothing is left behind.
+    """
+    return write_set(folder, files).written
 
 
 def member_roots(associations: Sequence[Association]) -> set[str]:

@@ -86,6 +86,9 @@ class Rule:
         Hooks run at finalize, in order.
     file : Compiled or None
         File name without extension (association context, ``sequence`` known).
+    location : tuple of (str, int, int)
+        Where the rule's file name is written (its ``file`` template, else the rule's
+        name): path, line and column, for messages about the files it names.
     """
 
     name: str
@@ -100,6 +103,7 @@ class Rule:
     valid: tuple[Compiled, ...] = ()
     finalize: tuple[Callable[..., Any], ...] = ()
     file: Compiled | None = None
+    location: tuple[str, int, int] = ("", 0, 0)
 
     @property
     def key_attributes(self) -> tuple[Attribute, ...]:
