@@ -410,3 +410,26 @@ def test_main_takes_no_abbreviations() -> None:
     assert caught.value.code == 2
     with pytest.raises(SystemExit):
         Main([str(EXAMPLE_POOL), "--dry"])
+
+
+# -- the environment -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("limit_mb", [80, 150])
+def test_a_low_memory_limit_gives_a_message_not_a_traceback(tmp_path: Path, limit_mb: int) -> None:
+    resource = pytest.importorskip("resource")
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit_mb * 2**20, limit_mb * 2**20))
+
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "asnrules", "generate", str(EXAMPLE_POOL), "-p", str(out)],
+        capture_output=True,
+        text=True,
+        preexec_fn=limit,
+        timeout=120,
+    )
+    assert "Traceback" not in done.stderr
+    if done.returncode != 0:
+        assert "memory" in done.stderr and not out.exists()
