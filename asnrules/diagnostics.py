@@ -51,6 +51,8 @@ CODES: dict[str, str] = {
     "ASN506": "output-write-failed",
     "ASN507": "output-encoding",
     "ASN508": "output-foreign-files",
+    "ASN951": "compat-unsupported",
+    "ASN952": "compat-invalid-association",
 }
 """Stable diagnostic codes and their readable names; never renumbered."""
 

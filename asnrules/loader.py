@@ -135,6 +135,8 @@ class _Loader:
             optional.update(c.lower() for c in doc.optional_columns)
             for name, spec in doc.attributes.items():
                 self.attr_specs[name.lower()] = Located(spec, src, ("attributes", name))
+                for alias in getattr(spec, "aliases", ()):
+                    self.ruleset.aliases[alias.lower()] = name.lower()
             for name, members in doc.groups.items():
                 self.groups[name.lower()] = Located(members, src, ("groups", name))
             for name, role in doc.roles.items():

@@ -35,6 +35,10 @@ class AttributeSpec(_Model):
     when: Expression | None = Field(
         default=None, description="Only checked for rows where this holds."
     )
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="Other names the attribute is known by (read by compatibility APIs).",
+    )
 
     @field_validator("from_", mode="before")
     @classmethod

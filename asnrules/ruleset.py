@@ -142,6 +142,8 @@ class Ruleset:
         Column name to where a rule first reads it (``path:line:col``).
     optional_columns : frozenset of str
         Columns a pool may lack (read as absent).
+    aliases : dict
+        Other name of an attribute to its name (an attribute's ``aliases``).
     """
 
     rules: dict[str, Rule] = field(default_factory=dict)
@@ -154,6 +156,7 @@ class Ruleset:
     discovered_type: str = "discovered"
     required_columns: dict[str, str] = field(default_factory=dict)
     optional_columns: frozenset[str] = frozenset()
+    aliases: dict[str, str] = field(default_factory=dict)
 
     def __iter__(self) -> Iterable[Rule]:  # type: ignore[override]
         return iter(self.rules.values())

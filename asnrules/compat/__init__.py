@@ -1,0 +1,1 @@
+"""Compatibility layers: other generators' Python APIs over asnrules (``compat.jwst``)."""

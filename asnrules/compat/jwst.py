@@ -1,0 +1,279 @@
+"""The public API of ``jwst.associations``, over asnrules.
+
+Code written for the reference moves here by changing its import::
+
+    from asnrules.compat.jwst import AssociationPool, AssociationRegistry, Main, generate
+
+``generate(pool, registry)`` runs once under the registry's global constraints, as the
+reference's does; ``Main`` does what ``asn_generate`` does. What stays different, and
+why, is in ``docs/porting.md``. Run as ``python -m asnrules.compat.jwst POOL ...`` it
+takes ``asn_generate``'s arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from astropy.table import Table
+
+from .. import __version__
+from ..diagnostics import AsnRulesError, render
+from ..generator import Options, check_columns, unknown_candidates
+from ..generator import generate as _generate
+from ..output import orphan_rows
+from ..pool import pool_name, read_pool
+from .documents import (
+    LOG,
+    AsnDocument,
+    AssociationError,
+    AssociationNotValidError,
+    load_asn,
+    wrap,
+)
+from .registry import AssociationRegistry, DMSAttrConstraint, constrain_on_candidates
+
+Association = AsnDocument
+"""Associations are :class:`AsnDocument` objects (``dict`` of their document)."""
+
+
+class AssociationPool(Table):  # type: ignore[misc]
+    """An astropy Table of pool rows; ``AssociationPool()`` is an empty pool."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.meta.setdefault("pool_file", "in-memory")
+
+    @classmethod
+    def read(  # type: ignore[override]
+        cls,
+        filename: str | Path,
+        delimiter: str = "|",
+        fmt: str | None = None,
+        format: str | None = None,
+        **_ignored: Any,
+    ) -> AssociationPool:
+        """Read a pool: lower-case strings, ``|``-delimited by default.
+
+        Raises
+        ------
+        AsnRulesError
+            ASN401 when the file is missing or malformed.
+        """
+        table = read_pool(filename, delimiter=delimiter, fmt=fmt or format or "ascii")
+        return cls(table, meta=table.meta)
+
+    def write(self, *args: Any, **kwargs: Any) -> None:
+        """Write the pool; by default as ``|``-delimited ASCII, as it is read."""
+        kwargs.setdefault("delimiter", "|")
+        kwargs.setdefault("format", kwargs.pop("fmt", None) or "ascii")
+        super().write(*args, **kwargs)
+
+
+def _timestamp(version_id: str | bool | None) -> str | None:
+    """``True`` becomes the current UTC time (``20260101t120000``)."""
+    if version_id is True:
+        return datetime.now(timezone.utc).strftime("%Y%m%dt%H%M%S")
+    return version_id or None
+
+
+def _rows(pool: Table) -> list[dict[str, str]]:
+    names = list(pool.colnames)
+    columns = [[str(v).lower() for v in pool[n].tolist()] for n in names]
+    keys = [n.lower() for n in names]
+    return [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def generate(
+    pool: Table,
+    rules: AssociationRegistry | None = None,
+    version_id: str | bool | None = None,
+    finalize: bool = True,
+) -> list[AsnDocument]:
+    """Generate associations in one run under the registry's global constraints.
+
+    Without candidate constraints the run discovers associations across the pool (ids
+    ``a3001``...); with them, it makes the chosen candidates' associations. ``asn_rule``
+    is the rule name, prefixed with the registry's ``name`` when it has one.
+
+    Parameters
+    ----------
+    pool : astropy Table
+        The pool (``AssociationPool.read(...)`` or any table of strings).
+    rules : AssociationRegistry, optional
+        The rules and constraints (default: the bundled rules, no constraints).
+    version_id : str or True, optional
+        Version tag; ``True`` for a timestamp.
+    finalize : bool
+        Run hooks, validity checks and de-duplication.
+    """
+    registry = rules if rules is not None else AssociationRegistry()
+    ruleset = registry.ruleset
+    check_columns([c.lower() for c in pool.colnames], ruleset, pool_name(pool))
+    rows = registry.rows(_rows(pool))
+    options = registry.options(rows, _timestamp(version_id), finalize)
+    made = _generate(rows, ruleset, options, pool_name(pool))
+    for asn in made:
+        bare = asn.rule.name
+        asn.builtins["asn_rule"] = f"{registry.name}_{bare}" if registry.name else bare
+    return wrap(made, ruleset)
+
+
+def _parser(has_pool: bool) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="asn_generate", usage="asn_generate pool")
+    if not has_pool:
+        parser.add_argument("pool")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("-i", "--ids", nargs="+", dest="asn_candidate_ids")
+    group.add_argument("--discover", action="store_true")
+    group.add_argument("--all-candidates", action="store_true", dest="all_candidates")
+    parser.add_argument("-p", "--path", type=Path, default=Path("."))
+    parser.add_argument("--save-orphans", nargs="?", const=Path("orphaned.csv"), default=None)
+    parser.add_argument("--version-id", nargs="?", const=True, default=None)
+    parser.add_argument("-r", "--rules", action="append")
+    parser.add_argument("--ignore-default", action="store_true")
+    parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument("-d", "--delimiter", default="|")
+    parser.add_argument("--pool-format", default="ascii")
+    level = parser.add_mutually_exclusive_group()
+    level.add_argument("-v", "--verbose", action="store_const", dest="level", const=logging.INFO)
+    level.add_argument("-D", "--debug", action="store_const", dest="level", const=logging.DEBUG)
+    parser.add_argument("--DMS", action="store_true", dest="dms")
+    parser.add_argument("--format", default="json", choices=["json", "yaml"])
+    parser.add_argument("--version", action="version", version=f"asnrules {__version__}")
+    parser.add_argument("--no-finalize", action="store_true")
+    parser.add_argument("--no-merge", action="store_true")
+    parser.add_argument("--merge", action="store_true")
+    parser.add_argument("--per-pool-algorithm", action="store_true")
+    return parser
+
+
+class Main:
+    """Generate associations as ``asn_generate`` does.
+
+    ``Main(args, pool)`` reads the arguments and the pool; :meth:`generate` makes the
+    associations and :meth:`save` writes them; :meth:`cli` does all three.
+
+    Parameters
+    ----------
+    args : list of str or str, optional
+        ``asn_generate`` arguments (``sys.argv[1:]`` when None; a string is split on spaces).
+    pool : astropy Table, optional
+        An in-memory pool (then the arguments name none).
+
+    Attributes
+    ----------
+    parsed : argparse.Namespace
+        The arguments.
+    pool : astropy Table
+        The pool.
+    associations : list of AsnDocument
+        After :meth:`generate`, the associations in output order.
+    """
+
+    def __init__(self, args: Sequence[str] | str | None = None, pool: Table | None = None) -> None:
+        self.associations: list[AsnDocument] = []
+        self.configure(args, pool)
+
+    def configure(self, args: Sequence[str] | str | None = None, pool: Table | None = None) -> None:
+        """Parse the arguments and read the pool (exits 2 on bad arguments)."""
+        argv = sys.argv[1:] if args is None else args.split(" ") if isinstance(args, str) else args
+        parser = _parser(pool is not None)
+        self.parsed = parser.parse_args(list(argv))
+        for option in ("merge", "per_pool_algorithm"):
+            if getattr(self.parsed, option):
+                parser.error(f"--{option.replace('_', '-')} is not offered by asnrules")
+        if self.parsed.level:
+            LOG.setLevel(self.parsed.level)
+        self.registry = AssociationRegistry(
+            self.parsed.rules, include_default=not self.parsed.ignore_default
+        )
+        if pool is None:
+            pool = AssociationPool.read(
+                self.parsed.pool, delimiter=self.parsed.delimiter, fmt=self.parsed.pool_format
+            )
+        self.pool = pool
+
+    def _options(self) -> Options:
+        parsed, version = self.parsed, _timestamp(self.parsed.version_id)
+        finalize = not parsed.no_finalize
+        if parsed.asn_candidate_ids:
+            return Options(parsed.asn_candidate_ids, False, True, version, finalize)
+        if parsed.discover:
+            return Options(None, True, False, version, finalize)
+        return Options(None, not parsed.all_candidates, True, version, finalize)
+
+    def generate(self) -> list[AsnDocument]:
+        """Generate the associations (candidates and discovery as the options say)."""
+        ruleset = self.registry.ruleset
+        check_columns([c.lower() for c in self.pool.colnames], ruleset, pool_name(self.pool))
+        self._rows = _rows(self.pool)
+        for missing in unknown_candidates(self._rows, ruleset, self.parsed.asn_candidate_ids or []):
+            LOG.warning("candidate %r not found in pool %s", missing, pool_name(self.pool))
+        made = _generate(self._rows, ruleset, self._options(), pool_name(self.pool))
+        self.associations = wrap(made, ruleset)
+        return self.associations
+
+    @property
+    def orphaned(self) -> Table:
+        """The pool rows that are members of no association (a table)."""
+        rows = getattr(self, "_rows", None) or _rows(self.pool)
+        natives = [a.native for a in self.associations]
+        mask = np.zeros(len(self.pool), dtype=bool)
+        mask[orphan_rows(rows, natives, self.registry.ruleset.identity)] = True
+        return self.pool[mask]
+
+    def save(self) -> None:
+        """Write the associations (and orphans with ``--save-orphans``) unless ``--dry-run``."""
+        if self.parsed.dry_run:
+            return
+        folder = Path(self.parsed.path)
+        folder.mkdir(parents=True, exist_ok=True)
+        for asn in self.associations:
+            name, text = asn.dump(format=self.parsed.format)
+            (folder / name).write_text(text, encoding="utf-8")
+        if self.parsed.save_orphans:
+            self.orphaned.write(
+                folder / self.parsed.save_orphans, format="ascii", delimiter="|", overwrite=True
+            )
+
+    @classmethod
+    def cli(cls, args: Sequence[str] | str | None = None, pool: Table | None = None) -> Main:
+        """Read, generate and save, as ``asn_generate`` does."""
+        main = cls(args, pool)
+        main.generate()
+        main.save()
+        return main
+
+
+def main(args: Sequence[str] | None = None, pool: Table | None = None) -> None:
+    """Command-line entry: exit 0 on success, 1 on a located error, 2 on bad arguments."""
+    try:
+        Main.cli(args, pool)
+    except AsnRulesError as exc:
+        print(render(exc.diagnostics), file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+__all__ = [
+    "Association",
+    "AssociationError",
+    "AssociationNotValidError",
+    "AssociationPool",
+    "AssociationRegistry",
+    "DMSAttrConstraint",
+    "Main",
+    "constrain_on_candidates",
+    "generate",
+    "load_asn",
+    "main",
+]
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
