@@ -128,7 +128,14 @@ class GenerateOptions(StrictOptions):
 
 @app.command(cls=GenerateOptions)
 def generate(
-    pool: Annotated[Path, typer.Argument(help="Pool file (|-delimited, # comments).")],
+    pools: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Pool file(s) (|-delimited, # comments). With several, each pool's files go "
+            "to PATH/<pool file stem>/.",
+            metavar="POOL...",
+        ),
+    ],
     ruleset: Annotated[
         Optional[list[str]],  # noqa: UP045 - typer needs Optional on older Pythons
         typer.Option(
@@ -176,6 +183,18 @@ def generate(
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Report what was made.")] = False,
     debug: Annotated[bool, typer.Option("--debug", "-D", help="Show Python tracebacks.")] = False,
+    jobs: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--jobs", "-j", min=1, help="Pools generated at once (default: the cores)."),
+    ] = None,
+    dask: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--dask",
+            help="Generate the pools on a Dask cluster: tcp://host:port of a running "
+            "scheduler, or 'local' to start one (needs asnrules[dask]).",
+        ),
+    ] = None,
 ) -> None:
     """Generate associations from POOL and write them as *_asn.json files.
 
@@ -196,6 +215,26 @@ def generate(
     if len(chosen) > 1:
         typer.echo(f"error: {' and '.join(chosen)} cannot be used together", err=True)
         raise typer.Exit(2)
+    if len(pools) > 1 or jobs is not None or dask is not None:
+        from .batch import jobs_for
+
+        options = {
+            "ids": ids,
+            "discover": discover,
+            "all_candidates": all_candidates,
+            "version_id": version_id,
+            "finalize": not no_finalize,
+            "delimiter": delimiter,
+            "pool_format": pool_format,
+        }
+        try:
+            batch = jobs_for(pools, path, ruleset or [], options, save_orphans)
+        except AsnRulesError as exc:
+            _fail(exc, debug)
+            return
+        _generate_many(batch, path, jobs, dask, dry_run, verbose, debug)
+        return
+    pool = pools[0]
     with terminate_as_interrupt():
         try:
             result = run(
@@ -243,6 +282,81 @@ def generate(
     typer.echo(
         f"{summary}; wrote {count} file{'' if count == 1 else 's'} to {path}{replaced}", err=True
     )
+
+
+def _generate_many(
+    batch: Sequence[Any],
+    out: Path,
+    workers: int | None,
+    dask: str | None,
+    dry_run: bool,
+    verbose: bool,
+    debug: bool,
+) -> None:
+    """Generate several pools, write each as a set, print a summary table."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from .batch import SUMMARY_FILE, PoolOutcome, run_batch, summary_json, write
+    from .writing import terminate_as_interrupt, write_set
+
+    console = Console(stderr=True)
+    progress = Progress(console=console, transient=True, disable=not console.is_terminal)
+
+    def done(outcome: PoolOutcome) -> None:
+        if not dry_run:
+            report = write(outcome)
+            if report is not None:
+                _report(report.warnings + _foreign_warning(Path(outcome.folder), report.foreign))
+        _report(outcome.problems)
+        if verbose or dry_run:
+            for name, _ in outcome.files:
+                typer.echo(str(Path(outcome.folder) / name))
+        progress.advance(task)
+
+    with terminate_as_interrupt(), progress:
+        task = progress.add_task("pools", total=len(batch))
+        try:
+            outcomes = run_batch(batch, workers, dask, on_done=done)
+        except AsnRulesError as exc:
+            _fail(exc, debug)
+            return
+        except KeyboardInterrupt:
+            if debug:
+                raise
+            typer.echo(
+                "interrupted: pools already written are complete; the others were not written",
+                err=True,
+            )
+            raise typer.Exit(130) from None
+    _summary_table(console, outcomes)
+    if not dry_run:
+        try:
+            write_set(out, [(SUMMARY_FILE, summary_json(outcomes))], ["the batch summary"])
+        except AsnRulesError as exc:
+            _fail(exc, debug)
+    failed = sum(1 for o in outcomes if o.status != "ok")
+    if failed:
+        typer.echo(f"{failed} of {len(outcomes)} pools failed", err=True)
+        raise typer.Exit(1)
+
+
+def _summary_table(console: Any, outcomes: Sequence[Any]) -> None:
+    from rich.table import Table
+
+    table = Table(title="asnrules generate", title_justify="left")
+    for column in ("pool", "rows", "associations", "orphans", "seconds", "status"):
+        table.add_column(column, justify="left" if column in ("pool", "status") else "right")
+    for o in outcomes:
+        table.add_row(
+            Path(o.pool).name,
+            str(o.rows),
+            str(o.associations),
+            str(o.orphans),
+            f"{o.seconds:.2f}",
+            o.status,
+        )
+    console.print(table)
 
 
 def _foreign_warning(folder: Path, foreign: Sequence[Path]) -> list[Diagnostic]:
