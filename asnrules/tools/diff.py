@@ -150,9 +150,12 @@ def _side(path: Path, label: str) -> dict[str, JsonDocument]:
 def _pair_rest(
     only_a: list[str], only_b: list[str], a: dict[str, JsonDocument], b: dict[str, JsonDocument]
 ) -> tuple[list[tuple[str, str]], list[str], list[str]]:
-    """Pair unmatched files by masked file name, then by product names."""
+    """Pair unmatched files by file name, then by masked file name, then by products."""
 
     def by_name(name: str, doc: JsonDocument) -> str:
+        return name
+
+    def by_masked_name(name: str, doc: JsonDocument) -> str:
         return mask_sequence(name)
 
     def by_products(name: str, doc: JsonDocument) -> str:
@@ -166,7 +169,7 @@ def _pair_rest(
 
     pairs: list[tuple[str, str]] = []
     left, right = list(only_a), list(only_b)
-    for key in (by_name, by_products):
+    for key in (by_name, by_masked_name, by_products):
         waiting: dict[str, list[str]] = {}
         for name in right:
             waiting.setdefault(key(name, b[name]), []).append(name)
