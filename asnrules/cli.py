@@ -126,6 +126,22 @@ class GenerateOptions(StrictOptions):
     optional_values = {"--version-id": _timestamp, "--save-orphans": lambda: "orphaned.csv"}
 
 
+def _check_exclusive(ids: list[str] | None, discover: bool, all_candidates: bool) -> None:
+    """Exit with status 2 when more than one of the candidate-selection options is given."""
+    chosen = [
+        name
+        for name, on in (
+            ("--ids", bool(ids)),
+            ("--discover", discover),
+            ("--all-candidates", all_candidates),
+        )
+        if on
+    ]
+    if len(chosen) > 1:
+        typer.echo(f"error: {' and '.join(chosen)} cannot be used together", err=True)
+        raise typer.Exit(2)
+
+
 @app.command(cls=GenerateOptions)
 def generate(
     pools: Annotated[
@@ -203,18 +219,7 @@ def generate(
     from .api import run
     from .writing import plan, terminate_as_interrupt
 
-    chosen = [
-        name
-        for name, on in (
-            ("--ids", bool(ids)),
-            ("--discover", discover),
-            ("--all-candidates", all_candidates),
-        )
-        if on
-    ]
-    if len(chosen) > 1:
-        typer.echo(f"error: {' and '.join(chosen)} cannot be used together", err=True)
-        raise typer.Exit(2)
+    _check_exclusive(ids, discover, all_candidates)
     if len(pools) > 1 or jobs is not None or dask is not None:
         from .batch import jobs_for
 
@@ -437,6 +442,103 @@ def schema() -> None:
     from .models import Document
 
     typer.echo(json.dumps(Document.model_json_schema(by_alias=True), indent=2))
+
+
+# --- the association toolbox (issue 10): each command delegates to asnrules.tools ---
+
+
+@app.command("from-list")
+def from_list_command(
+    files: Annotated[list[str], typer.Argument(help="Member files, in order (not read).")],
+    output: Annotated[Path, typer.Option("--output-file", "-o", help="File to write.")],
+    product_name: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--product-name", help="Product name (Level-3 rules)."),
+    ] = None,
+    rule: Annotated[
+        str, typer.Option("--rule", "-r", help="Rule whose layout to use.")
+    ] = "DMS_Level3_Base",
+    acid: Annotated[str, typer.Option("--id", "-i", help="Candidate id (Level 2).")] = "o999",
+    member: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--member", help="FILE:TYPE, e.g. a_cal.fits:background; repeatable."),
+    ] = None,
+    ruledefs: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--ruledefs", help="Rule files in which to look the rule up."),
+    ] = None,
+) -> None:
+    """Write one association from a list of files, as asn_from_list does."""
+    from .tools.cli import from_list_main
+
+    from_list_main(files, output, product_name, rule, acid, member or [], ruledefs)
+
+
+@app.command("make-pool")
+def make_pool_command(
+    files: Annotated[list[str], typer.Argument(help="FITS files, one pool row each.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Pool file to write.")],
+    asn_candidate: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--asn-candidate", help="Extra candidates: \"[('c1000', 'background')]\"."),
+    ] = None,
+    dms_note: Annotated[str, typer.Option("--dms-note", help="dms_note of every row.")] = "",
+    is_imprt: Annotated[str, typer.Option("--is-imprt", help="is_imprt of every row.")] = "f",
+    pntgtype: Annotated[str, typer.Option("--pntgtype", help="pntgtype of every row.")] = "science",
+) -> None:
+    """Write a pool from the primary headers of FITS files, as asn_make_pool does."""
+    from .tools.cli import make_pool_main
+
+    make_pool_main(files, output, asn_candidate, dms_note, is_imprt, pntgtype)
+
+
+@app.command("diff")
+def diff_command(
+    a: Annotated[Path, typer.Argument(help="Folder of *_asn.json files, or one file.")],
+    b: Annotated[Path, typer.Argument(help="Folder or file to compare with.")],
+    output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Compare two association sets. Exit 0 same, 1 different, 2 usage."""
+    from .tools.cli import diff_main
+
+    diff_main(a, b, output_format)
+
+
+@app.command("validate")
+def validate_command(
+    files: Annotated[list[Path], typer.Argument(help="Association files or folders.")],
+    output_format: Annotated[
+        LintFormat, typer.Option("--format", help="Output format.")
+    ] = LintFormat.concise,
+) -> None:
+    """Check association files against the association schema. Exit 0 valid, 1 not."""
+    from .tools.cli import validate_main
+
+    validate_main(files, output_format.value)
+
+
+@app.command("report")
+def report_command(
+    pool: Annotated[Path, typer.Argument(help="Pool file.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")],
+    ruleset: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--ruleset", "-r", help="Rule file or bundled name; repeatable."),
+    ] = None,
+    ids: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--ids", "-i", help="Only this candidate id (repeatable)."),
+    ] = None,
+    discover: Annotated[bool, typer.Option("--discover")] = False,
+    all_candidates: Annotated[bool, typer.Option("--all-candidates")] = False,
+    version_id: Annotated[Optional[str], typer.Option("--version-id")] = None,  # noqa: UP045
+    delimiter: Annotated[str, typer.Option("--delimiter", "-d")] = "|",
+) -> None:
+    """Write one self-contained HTML page showing a pool's associations and orphans."""
+    from .tools.cli import report_main
+
+    _check_exclusive(ids, discover, all_candidates)
+    report_main(pool, output, ruleset, ids, discover, all_candidates, version_id, delimiter)
 
 
 def main() -> None:

@@ -32,6 +32,8 @@ __all__ = [
     "compare_folders",
     "load_asns",
     "mask_sequence",
+    "match_asns",
+    "product_form",
     "read_orphan_rows",
 ]
 
@@ -167,7 +169,7 @@ def _fold(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
-def _product_form(product: Any) -> Any:
+def product_form(product: Any) -> Any:
     """Canonical form of one product: its name and its members' compared keys, in order."""
     if not isinstance(product, dict):
         return product
@@ -216,7 +218,7 @@ def asn_key(asn: dict[str, Any], file_name: str) -> str:
     if "products" in asn:
         products = asn["products"]
         form["products"] = (
-            [_product_form(p) for p in products] if isinstance(products, list) else products
+            [product_form(p) for p in products] if isinstance(products, list) else products
         )
     return json.dumps(form, sort_keys=True, separators=(",", ":"))
 
@@ -300,6 +302,46 @@ def _pair(ours: list[str], golden: list[str]) -> tuple[list[tuple[str, str]], in
     return pairs, len(identical)
 
 
+def match_asns(
+    ours: dict[str, dict[str, Any]], golden: dict[str, dict[str, Any]]
+) -> tuple[list[tuple[str, str]], list[str], list[str], int]:
+    """Match two sets of parsed associations one to one under the "same" rule.
+
+    Parameters
+    ----------
+    ours, golden : dict of str to dict
+        File name to parsed association, for each side.
+
+    Returns
+    -------
+    matched, only_ours, only_golden, strict
+        The ``(ours, golden)`` pairs of equal associations (identical names paired first),
+        the names left unmatched on each side, and how many pairs have identical names.
+    """
+    our_groups: dict[str, list[str]] = defaultdict(list)
+    golden_groups: dict[str, list[str]] = defaultdict(list)
+    for name, asn in ours.items():
+        our_groups[asn_key(asn, name)].append(name)
+    for name, asn in golden.items():
+        golden_groups[asn_key(asn, name)].append(name)
+
+    matched: list[tuple[str, str]] = []
+    strict = 0
+    only_ours: list[str] = []
+    only_golden: list[str] = []
+    for key in our_groups.keys() | golden_groups.keys():
+        ours_names, golden_names = our_groups.get(key, []), golden_groups.get(key, [])
+        pairs, identical = _pair(ours_names, golden_names)
+        matched.extend(pairs)
+        strict += identical
+        paired_ours = {o for o, _ in pairs}
+        paired_golden = {g for _, g in pairs}
+        only_ours.extend(n for n in ours_names if n not in paired_ours)
+        only_golden.extend(n for n in golden_names if n not in paired_golden)
+
+    return matched, only_ours, only_golden, strict
+
+
 def compare_folders(ours: Path, golden: Path, orphans_csv: Path | None = None) -> AsnComparison:
     """Match our association files one to one with the golden ones.
 
@@ -320,27 +362,7 @@ def compare_folders(ours: Path, golden: Path, orphans_csv: Path | None = None) -
     """
     our_asns = load_asns(ours)
     golden_asns = load_asns(golden)
-    our_groups: dict[str, list[str]] = defaultdict(list)
-    golden_groups: dict[str, list[str]] = defaultdict(list)
-    for name, asn in our_asns.items():
-        our_groups[asn_key(asn, name)].append(name)
-    for name, asn in golden_asns.items():
-        golden_groups[asn_key(asn, name)].append(name)
-
-    matched: list[tuple[str, str]] = []
-    strict = 0
-    only_ours: list[str] = []
-    only_golden: list[str] = []
-    for key in our_groups.keys() | golden_groups.keys():
-        ours_names, golden_names = our_groups.get(key, []), golden_groups.get(key, [])
-        pairs, identical = _pair(ours_names, golden_names)
-        matched.extend(pairs)
-        strict += identical
-        paired_ours = {o for o, _ in pairs}
-        paired_golden = {g for _, g in pairs}
-        only_ours.extend(n for n in ours_names if n not in paired_ours)
-        only_golden.extend(n for n in golden_names if n not in paired_golden)
-
+    matched, only_ours, only_golden, strict = match_asns(our_asns, golden_asns)
     orphans_ok, orphan_detail = _compare_orphans(golden, orphans_csv)
     return AsnComparison(
         matched=sorted(matched),

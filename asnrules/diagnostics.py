@@ -56,6 +56,22 @@ CODES: dict[str, str] = {
     "ASN508": "output-foreign-files",
     "ASN951": "compat-unsupported",
     "ASN952": "compat-invalid-association",
+    "ASN901": "asn-unreadable",
+    "ASN902": "asn-json-syntax",
+    "ASN903": "asn-schema-type",
+    "ASN904": "asn-schema-required",
+    "ASN905": "asn-schema-empty",
+    "ASN906": "asn-folder-empty",
+    "ASN910": "diff-usage",
+    "ASN920": "fromlist-unknown-rule",
+    "ASN921": "fromlist-member-spec",
+    "ASN922": "fromlist-product-name",
+    "ASN923": "fromlist-candidate-id",
+    "ASN924": "fromlist-not-valid",
+    "ASN930": "makepool-fits-unreadable",
+    "ASN931": "makepool-missing-keyword",
+    "ASN932": "makepool-candidate-spec",
+    "ASN940": "report-nothing",
 }
 """Stable diagnostic codes and their readable names; never renumbered."""
 
