@@ -41,6 +41,8 @@ CODES: dict[str, str] = {
     "ASN401": "pool-unreadable",
     "ASN402": "pool-missing-column",
     "ASN403": "pool-format",
+    "ASN790": "rule-test-failed",
+    "ASN791": "rule-test-invalid",
 }
 """Stable diagnostic codes and their readable names; never renumbered."""
 
