@@ -118,3 +118,38 @@ def test_rulesets_path_and_show():
     shown = _run(["rulesets", "show", "stage3"])
     assert shown.output == (data_dir("rulesets") / "stage3.yaml").read_text()
     assert _run(["rulesets", "show", "nope"]).exit_code == 2
+
+
+OVERLAY_TEST = """\
+rulesets: [stage2.yaml, stage3.yaml, overlay.yaml]
+defaults: {program: '01234', obs_num: '001', pntgtype: science, targetid: '1',
+           asn_candidate: "[('o{obs_num}', 'observation')]", exp_type: mir_image,
+           instrume: miri, detector: mirimage, subarray: full}
+tests:
+  F2550W stays out of image3:
+    rules: [Asn_Lv3Image]
+    rows:
+      - {name: a, filter: f770w}
+      - {name: b, filter: f2550w}
+    associations:
+      - rule: Asn_Lv3Image
+        product: jw01234-o001_t001_miri_f770w
+        members:
+          - a_cal.fits: science
+"""
+
+
+def test_overlay_in_a_later_file_extends_the_bundled_rule(tmp_path):
+    (tmp_path / "overlay.yaml").write_text(
+        "asnrules: 1\nrules:\n  Asn_Lv3Image:\n    extends: [Asn_Lv3Image]\n"
+        "    select: [filter != 'f2550w']\n"
+    )
+    tests = tmp_path / "tests.yaml"
+    tests.write_text(OVERLAY_TEST)
+    outcomes, broken = run_files([tests])
+    assert not broken
+    assert [o.passed for o in outcomes] == [True], [d.concise() for d in outcomes[0].failures]
+    # without the overlay the F2550W image makes its own image3 association
+    tests.write_text(OVERLAY_TEST.replace(", overlay.yaml", ""))
+    outcomes, _ = run_files([tests])
+    assert "unexpected association jw01234-o001_t001_miri_f2550w" in outcomes[0].failures[0].message
