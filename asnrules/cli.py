@@ -1,4 +1,4 @@
-"""The ``asnrules`` command line: ``generate``, ``lint``, ``rulesets``.
+"""The ``asnrules`` command line: ``generate``, ``lint``, ``test``, ``rulesets``.
 
 Diagnostics go to standard error, data to standard output. A user's mistake (bad pool,
 bad rule file, bad option) is printed like lint output and exits with status 2, never
@@ -420,18 +420,59 @@ def lint(
 
 
 @app.command()
-def rulesets() -> None:
-    """List the bundled rulesets and their rules."""
-    from .loader import load_rulesets
-    from .resources import bundled_rulesets
+def rulesets(
+    action: Annotated[
+        Optional[str], typer.Argument(help="'show' to print a bundled file.")  # noqa: UP045
+    ] = None,
+    name: Annotated[Optional[str], typer.Argument(help="Bundled file to show.")] = None,  # noqa: UP045
+    folder: Annotated[
+        bool, typer.Option("--path", help="Print the folder of the bundled rulesets.")
+    ] = False,
+) -> None:
+    """List the bundled rulesets and their rules; `show NAME` prints one, `--path` its folder."""
+    from .resources import data_dir
+    from .rulesets_cmd import list_rulesets, show_ruleset
 
-    for name, file in bundled_rulesets().items():
-        try:
-            ruleset, _ = load_rulesets([file])
-        except AsnRulesError:
-            typer.echo(f"{name}: (definitions only)")
-            continue
-        typer.echo(f"{name}: {', '.join(ruleset.rules) or '(definitions only)'}")
+    if folder:
+        typer.echo(str(data_dir("rulesets")))
+    elif action is None:
+        typer.echo(list_rulesets())
+    elif action == "show" and name:
+        text = show_ruleset(name)
+        if text is None:
+            typer.echo(f"error: no bundled ruleset {name!r}; see `asnrules rulesets`", err=True)
+            raise typer.Exit(2)
+        typer.echo(text, nl=False)
+    else:
+        typer.echo("error: usage: asnrules rulesets [--path] [show NAME]", err=True)
+        raise typer.Exit(2)
+
+
+@app.command("test")
+def test_rules(
+    paths: Annotated[
+        Optional[list[Path]],  # noqa: UP045
+        typer.Argument(help="Rule-test files (default: the bundled rule tests)."),
+    ] = None,
+    ruleset: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--ruleset", "-r", help="Rules to test (overrides the files' rulesets)."),
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every test.")] = False,
+) -> None:
+    """Run rule tests. Exit 0 all pass, 1 failures, 2 broken test or rule files."""
+    from .ruletests import bundled_tests, run_files, summary
+
+    outcomes, broken = run_files(list(paths or bundled_tests()), ruleset)
+    for outcome in outcomes:
+        if verbose or not outcome.passed:
+            typer.echo(f"{'PASS' if outcome.passed else 'FAIL'} {outcome.test.name}")
+        if outcome.failures:
+            typer.echo(render(outcome.failures))
+    if broken:
+        typer.echo(render(broken), err=True)
+    typer.echo(summary(outcomes))
+    raise typer.Exit(2 if broken else 1 if any(not o.passed for o in outcomes) else 0)
 
 
 @app.command()

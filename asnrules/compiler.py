@@ -203,9 +203,14 @@ class Compiler:
         return True
 
 
-def suggest(name: str, candidates: Iterable[str]) -> str:
-    """Return ``"; did you mean 'x'?"`` for the closest candidate, or ``""``."""
-    close = difflib.get_close_matches(name, sorted(set(candidates)), n=1)
+def suggest(name: str, candidates: Iterable[str], preferred: Iterable[str] = ()) -> str:
+    """Return ``"; did you mean 'x'?"`` for the closest candidate, or ``""``.
+
+    A close match among ``preferred`` (pool columns) wins over a closer derived name.
+    """
+    close = difflib.get_close_matches(name, sorted(set(preferred)), n=1) or (
+        difflib.get_close_matches(name, sorted(set(candidates)), n=1)
+    )
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
@@ -259,9 +264,15 @@ class _Build:
             context = MEMBER if self.context == MEMBER else ROW
             return self.compiler.definition(name, node, context)
         if defs.columns and name not in defs.columns and name not in defs.optional_columns:
-            known = defs.columns | defs.optional_columns | defs.names()
+            pool = defs.columns | defs.optional_columns
             raise CompileError(
-                "ASN202", f"unknown name {name!r}{suggest(name, known)}", node.line, node.col
+                "ASN202",
+                f"unknown name {name!r}{suggest(name, pool | defs.names(), pool)} (in "
+                f"{self.context} context the names are pool columns, lists, maps, tables, "
+                "conditions and values"
+                + (", and member fields as member.NAME)" if self.context == MEMBER else ")"),
+                node.line,
+                node.col,
             )
         self.compiler.columns_used.setdefault(name, 0)
         return lambda s: s.row.get(name)
@@ -287,8 +298,19 @@ class _Build:
         known = (
             set(self.attributes) | set(ASSOCIATION_BUILTINS) | set(self.roles) | self.defs.names()
         )
+        pool = self.defs.columns | self.defs.optional_columns
+        where = (
+            f"{name!r} is a pool column, visible in row and member context; here read it "
+            f"through a member (first.{name}) or an attribute"
+            if name in pool
+            else "in association context the names are attributes, roles, built-ins "
+            "(first, candidate, asn_type, ...), lists, maps and tables"
+        )
         raise CompileError(
-            "ASN202", f"unknown name {name!r}{suggest(name, known)}", node.line, node.col
+            "ASN202",
+            f"unknown name {name!r}{suggest(name, known)} ({where})",
+            node.line,
+            node.col,
         )
 
     def _attribute(self, node: ex.Attribute) -> Compiled:
@@ -375,7 +397,8 @@ class _Build:
         if function is None:
             raise CompileError(
                 "ASN203",
-                f"unknown function {node.function!r}{suggest(node.function, FUNCTIONS)}",
+                f"unknown function {node.function!r}{suggest(node.function, FUNCTIONS)}"
+                f" (known functions: {', '.join(sorted(FUNCTIONS))})",
                 node.line,
                 node.col,
             )

@@ -72,6 +72,11 @@ CODES: dict[str, str] = {
     "ASN931": "makepool-missing-keyword",
     "ASN932": "makepool-candidate-spec",
     "ASN940": "report-nothing",
+    "ASN701": "rule-without-fields",
+    "ASN702": "template-shadows-attribute",
+    "ASN703": "include-ignored-keys",
+    "ASN790": "rule-test-failed",
+    "ASN791": "rule-test-invalid",
 }
 """Stable diagnostic codes and their readable names; never renumbered."""
 
@@ -116,10 +121,11 @@ class Diagnostic:
         )
 
     def full(self) -> str:
-        """Return the concise form followed by the source line and a caret."""
+        """Return the concise form, the source line, and a caret with the message's gist."""
         text = self.concise()
         if self.source_line and self.col > 0:
-            text += f"\n    {self.source_line}\n    {' ' * (self.col - 1)}^"
+            gist = self.message.split("; ")[-1] if "; " in self.message else self.message
+            text += f"\n    {self.source_line}\n    {' ' * (self.col - 1)}^ {gist}"
         return text
 
     def github(self) -> str:

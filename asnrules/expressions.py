@@ -8,6 +8,7 @@ see :mod:`asnrules.compiler`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -274,7 +275,9 @@ def parse(text: str) -> Node:
         ) from None
     except UnexpectedCharacters as exc:
         raise ExpressionSyntaxError(
-            f"unexpected character {text_at(text, exc)!r}", exc.line, exc.column
+            f"unexpected character {text_at(text, exc)!r}{_hint(text, exc)}",
+            exc.line,
+            exc.column,
         ) from None
     except UnexpectedInput as exc:  # pragma: no cover - other lark errors
         raise ExpressionSyntaxError(
@@ -284,6 +287,22 @@ def parse(text: str) -> Node:
     if isinstance(node, Tree):  # pragma: no cover - grammar always reduces
         raise ExpressionSyntaxError("could not parse expression", 1, 1)
     return node
+
+
+KEYWORDS = ("and", "or", "not", "in", "if", "else", "true", "false")
+
+
+def _hint(text: str, exc: UnexpectedCharacters) -> str:
+    """A likely fix for a character error: ``=`` for ``==``, an upper-case keyword."""
+    lines = text.split("\n")
+    rest = lines[exc.line - 1][exc.column - 1 :] if 0 < exc.line <= len(lines) else ""
+    if rest.startswith("=") and not rest.startswith("=="):
+        return "; did you mean '=='?"
+    word = re.match(r"[A-Za-z_]+", rest)
+    if word and word.group(0).lower() in KEYWORDS:
+        keyword = word.group(0)
+        return f"; keywords are lower-case: write {keyword.lower()!r}, not {keyword!r}"
+    return ""
 
 
 def text_at(text: str, exc: UnexpectedCharacters) -> str:

@@ -18,7 +18,14 @@ from typing import Any
 from . import expressions as ex
 from .compiler import MEMBER, Compiled, CompileError, Compiler, Definitions
 from .diagnostics import AsnRulesError, Diagnostic, Severity
-from .documents import Context, Located, RuleFile, gather, read_document, resolve_ruleset_path
+from .documents import (
+    Context,
+    Located,
+    RuleFile,
+    gather,
+    read_document,
+    resolve_ruleset_path,
+)
 from .functions import ASSOCIATION, ROW
 from .hooks import get_hook
 from .merging import combine, entries, items
@@ -58,6 +65,7 @@ def load_rulesets(
     ctx = Context()
     ruleset = Ruleset()
     loaded: set[Path] = set()
+    earlier: list[RuleFile] = []
     for name in names:
         path = resolve_ruleset_path(name)
         if path.is_file() and path.resolve() in loaded:
@@ -74,9 +82,11 @@ def load_rulesets(
             continue
         loaded.add(path.resolve())
         before = len(ctx.diagnostics)
-        _load_into(ruleset, path, str(name) if not Path(name).is_file() else str(path), ctx)
-        if not collect and any(d.severity is Severity.ERROR for d in ctx.diagnostics[before:]):
-            raise AsnRulesError(ctx.diagnostics[before:])
+        display = str(name) if not Path(name).is_file() else str(path)
+        earlier.extend(_load_into(ruleset, path, display, ctx, earlier))
+        errors = [d for d in ctx.diagnostics[before:] if d.severity is Severity.ERROR]
+        if not collect and errors:
+            raise AsnRulesError(errors)
     return ruleset, sorted(ctx.diagnostics)
 
 
@@ -201,15 +211,86 @@ class _Loader:
                 self.ruleset.required_columns[column] = f"{where.source.path}:{pos.line}:{pos.col}"
 
     # -- diagnostics and expressions ----------------------------------------------------
-    def _report(self, where: Located, code: str, message: str, line: int = 1, col: int = 1) -> None:
+    def _report(
+        self,
+        where: Located,
+        code: str,
+        message: str,
+        line: int = 1,
+        col: int = 1,
+        severity: Severity = Severity.ERROR,
+    ) -> None:
         src = where.source
         pos = src.locate(where.path)
         file_line, file_col = expression_position(src, pos, str(where.value), line, col)
         self.ctx.diagnostics.append(
             Diagnostic(
-                src.path, file_line, file_col, code, message, source_line=src.line_text(file_line)
+                src.path,
+                file_line,
+                file_col,
+                code,
+                message,
+                severity,
+                source_line=src.line_text(file_line),
             )
         )
+
+    def _warn(self, where: Located, code: str, message: str, *, key: bool = False) -> None:
+        pos = where.source.locate(where.path, key=key)
+        self.ctx.diagnostics.append(
+            Diagnostic(
+                where.source.path,
+                pos.line,
+                pos.col,
+                code,
+                message,
+                Severity.WARNING,
+                where.source.line_text(pos.line),
+            )
+        )
+
+    def _lint_file(self) -> None:
+        """Warnings about the main file that are not errors: things that do nothing."""
+        for name, where in self.templates.items():
+            if name in self.attr_specs and where.source is self.main.source:
+                self._warn(
+                    where,
+                    "ASN702",
+                    f"template {name!r} shadows the attribute of that name: "
+                    f"{{{name}}} in a template means the template",
+                    key=True,
+                )
+        for i, entry in enumerate(self.main.document.include):
+            target = Path(entry).name
+            for f in self.files[:-1]:
+                if f.path.name not in (target, f"{target}.yaml"):
+                    continue
+                ignored = [k for k in ("defaults", "reoffer") if getattr(f.document, k)]
+                if ignored:
+                    self._warn(
+                        Located(entry, self.main.source, ("include", i)),
+                        "ASN703",
+                        f"the {' and '.join(ignored)} of included {entry!r} are ignored here "
+                        "(its defaults reach only its rules taken through extends); "
+                        "load it with -r to run its rules",
+                    )
+
+    def _lint_rule(self, name: str, fields: dict[str, Located]) -> None:
+        where = self.bases[name]
+        missing = [k for k in ("member", "document") if k not in fields]
+        if missing:
+            effect = {
+                "member": "every member is written as {}",
+                "document": "its files hold only 'products'",
+            }
+            self._warn(
+                where,
+                "ASN701",
+                f"rule {name!r} has no {' and no '.join(missing)} fields: "
+                + "; ".join(effect[k] for k in missing)
+                + " (extend a rule or a defaults that gives them)",
+                key=True,
+            )
 
     def _parse(self, where: Located) -> ex.Node | None:
         try:
@@ -345,7 +426,10 @@ class _Loader:
             base_loc = Located(base_name, where.source, (*where.path, "extends", i))
             base = self.earlier.get(id(where)) if base_name == name else self.bases.get(base_name)
             if base is None and base_name == name:
-                message = f"rule {name!r} extends itself, and no earlier ruleset defines it"
+                message = (
+                    f"rule {name!r} extends itself, and no earlier ruleset defines it: load "
+                    "this file after the one that does (-r stage3 -r this.yaml) or include that"
+                )
                 self._report(base_loc, "ASN301", message)
                 return None
             if base is None:
@@ -391,12 +475,14 @@ class _Loader:
             self.main.document.deduplicate,
         )
         self.ruleset.stages.append(stage)
+        self._lint_file()
         for name, rule_model in self.main.document.rules.items():
             if rule_model.abstract:
                 continue
             merged = self._merged(name)
             if merged is None:
                 continue
+            self._lint_rule(name, merged)
             # a rule replacing one of an earlier ruleset keeps its place and stage
             previous = self.ruleset.rules.get(name)
             rule = self._compile_rule(name, previous.stage if previous else stage.name, merged)
@@ -604,19 +690,31 @@ def _split_template(text: str) -> list[tuple[str, str, int]]:
     return parts
 
 
-def _load_into(ruleset: Ruleset, path: Path, display: str, ctx: Context) -> None:
+def _load_into(
+    ruleset: Ruleset, path: Path, display: str, ctx: Context, earlier: Sequence[RuleFile] = ()
+) -> list[RuleFile]:
+    """Compile one ``-r`` file into ``ruleset``; return the files it read.
+
+    A rule that extends its own name, with no such rule in its own includes, extends the
+    rule of an earlier ``-r`` file (an overlay): the earlier files' definitions are then
+    read first, as if included.
+    """
     if not path.is_file():
         bundled = ", ".join(sorted(bundled_rulesets()))
         ctx.diagnostics.append(
             Diagnostic(display, 0, 0, "ASN001", f"no such rule file (bundled rulesets: {bundled})")
         )
-        return
+        return []
     file = read_document(path, display, ctx)
     if file is None:
-        return
+        return []
     files = gather(file, ctx)
+    own = {n for f in files[:-1] for n in f.document.rules}
+    if any(n in r.extends and n not in own for n, r in file.document.rules.items()):
+        files = [f for f in earlier if f not in files] + files
     loader = _Loader(files, ctx, ruleset)
     loader.compile_rules()
+    return files
 
 
 def lint_paths(paths: Sequence[str | Path]) -> list[Diagnostic]:

@@ -133,7 +133,7 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, SourceMap]:
         if line > len(lines):  # the end of the stream: point after the last character
             line = max(len(lines), 1)
             col = len(lines[-1]) + 1 if lines else 1
-        message = f"YAML syntax error: {exc.problem or exc.context}"
+        message = f"YAML syntax error: {exc.problem or exc.context}{_yaml_hint(exc, lines)}"
         raise AsnRulesError(
             [
                 Diagnostic(
@@ -152,6 +152,30 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, SourceMap]:
     if problems:
         raise AsnRulesError(problems)
     return data, source
+
+
+def _yaml_hint(exc: yaml.MarkedYAMLError, lines: list[str]) -> str:
+    """The usual cause of a YAML error, in words: an unclosed quote, a comma in a list."""
+    problem = f"{exc.problem or ''} {exc.context or ''}"
+    context = exc.context_mark
+    if "quoted scalar" in problem and context is not None:
+        return (
+            f"; the quote opened at line {context.line + 1}, column {context.column + 1} "
+            "is never closed (a quote inside is written twice: 'it''s')"
+        )
+    mark = exc.problem_mark
+    line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+    if (
+        "flow sequence" in problem
+        or "expected ',' or ']'" in problem
+        or ("[" in line and ("," in line or ":" in line))
+    ):
+        return (
+            "; inside [ ... ] a comma separates items and ': ' starts a mapping: quote an "
+            "expression that contains them (select: [\"regex(x, 'a,b')\"]) or write the "
+            "list one item per line"
+        )
+    return ""
 
 
 def _position(node: yaml.Node) -> Position:

@@ -129,14 +129,19 @@ def test_default_not_set() -> None:
     assert fn(compiler.Scope({"flag": "null"})) is True
 
 
-def test_upper_case_keyword() -> None:
-    try:
-        node = expressions.parse("a AND b")
-    except expressions.ExpressionSyntaxError as exc:
-        assert "unexpected character" not in exc.message
-    else:
-        fn = compiler.Compiler(_definitions()).compile(node)
-        assert fn(compiler.Scope({"a": "t", "b": "t"}, NOT_SET)) is True
+@pytest.mark.parametrize(
+    ("text", "col", "hint"),
+    [
+        ("a AND b", 3, "write 'and', not 'AND'"),
+        ("True", 1, "write 'true', not 'True'"),
+        ("a == 1 Or b", 8, "write 'or', not 'Or'"),
+        ("exp_type = 'nrc_image'", 10, "did you mean '=='?"),
+    ],
+)
+def test_syntax_error_hints(text: str, col: int, hint: str) -> None:
+    with pytest.raises(expressions.ExpressionSyntaxError) as info:
+        expressions.parse(text)
+    assert (info.value.col, info.value.message.split("; ")[-1].endswith(hint)) == (col, True)
 
 
 @pytest.mark.parametrize("row", [{}, {"width": "x"}])

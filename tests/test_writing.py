@@ -101,8 +101,12 @@ def test_an_interrupt_while_moving_restores_the_folder(
         real_replace(src, dst)  # type: ignore[arg-type]
 
     monkeypatch.setattr(writing.os, "replace", signalling_replace)
-    with pytest.raises(KeyboardInterrupt):
-        write_set(out, [("a.json", "new a"), ("b.json", "b"), ("c.json", "c")])
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # whatever ran before
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            write_set(out, [("a.json", "new a"), ("b.json", "b"), ("c.json", "c")])
+    finally:
+        signal.signal(signal.SIGINT, previous)
     monkeypatch.setattr(writing.os, "replace", real_replace)
     assert len(calls) >= 3
     assert snapshot(out) == before
