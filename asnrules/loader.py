@@ -507,6 +507,7 @@ class _Loader:
         share = self._attributes(loc("share", i) for i in range(len(model.share)))
         record = self._attributes(loc("record", i) for i in range(len(model.record)))
         link = self._attributes(loc("link", i) for i in range(len(model.link)))
+        differs = self._attributes(loc("differs", i) for i in range(len(model.differs)))
         creates = model.creates if model.creates is not None else not link
         requires = None
         if model.requires is not None:
@@ -522,6 +523,8 @@ class _Loader:
             exptype,
             model.reoffer == "existing",
             requires,
+            differs,
+            model.keeps_creating,
         )
 
 

@@ -68,6 +68,15 @@ class Role(_Model):
     reoffer: Literal["existing"] | None = Field(
         default=None, description="Offer the row again to this rule's associations after all rows."
     )
+    differs: list[str] = Field(
+        default_factory=list,
+        description="Attributes whose value must be set and differ from the association's.",
+    )
+    keeps_creating: bool = Field(
+        default=False,
+        description="Rows joining an association after one joined in this role may still "
+        "start associations of the rule.",
+    )
 
 
 class Rule(_Model):

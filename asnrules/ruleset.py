@@ -53,6 +53,8 @@ class Role:
     exptype: Compiled | None = None
     reoffer: bool = False
     requires: Compiled | None = None
+    differs: tuple[Attribute, ...] = ()
+    keeps_creating: bool = False
 
 
 @dataclass(frozen=True)

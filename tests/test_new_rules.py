@@ -1,0 +1,120 @@
+"""The MIRI LRS fixed-slit nod and WFSS pure-parallel rules on pools made for them.
+
+The expectations are what the reference generator (jwst 3.0.0 ``asn_generate``) wrote for
+``tests/data/pool_mirlrs_nod.csv`` and ``tests/data/pool_wfss_parallel.csv`` in each mode:
+file names (with their sequence numbers), product names, and members with their exptypes,
+in order.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from asnrules.api import run
+
+DATA = Path(__file__).parent / "data"
+MODES: dict[str, dict[str, Any]] = {
+    "default": {},
+    "all-candidates": {"all_candidates": True},
+    "discover": {"discover": True},
+    "version-id": {"version_id": "v1"},
+}
+
+
+def _files(pool: Path, **options: Any) -> dict[str, list[tuple[str, list[tuple[str, str]]]]]:
+    """File name -> [(product name, [(expname, exptype), ...]), ...]."""
+    import json
+
+    result = run(pool, **options)
+    found = {}
+    for name, text in result.files:
+        doc = json.loads(text)
+        found[name] = [
+            (p["name"], [(m["expname"], m["exptype"]) for m in p["members"]])
+            for p in doc["products"]
+        ]
+    return found
+
+
+def lrs(obs: int, n: int, suffix: str = "rate") -> str:
+    return f"jw99100{obs:03d}001_02101_{n:05d}_mirimage_{suffix}.fits"
+
+
+def _nod(obs: int, science: int, *others: tuple[int, str]) -> list[tuple[str, list[Any]]]:
+    members = [(lrs(obs, n), "science" if n == science else kind) for n, kind in others]
+    return [(lrs(obs, science)[: -len("_rate.fits")], members)]
+
+
+SCI, BKG, TA = "science", "background", "target_acquisition"
+# o001: TA confirm (1), nods at pattern positions 1, 2, 1, 2 (2-5);
+# o002: nods at positions 2, 1 (1-2), TA confirm (3) after them.
+LRS_SPEC2 = {
+    "jw99100-o001_spec2_00001_asn.json": _nod(1, 5, (5, SCI), (2, BKG), (4, BKG), (1, TA)),
+    "jw99100-o001_spec2_00002_asn.json": _nod(1, 4, (4, SCI), (5, BKG), (3, BKG), (1, TA)),
+    "jw99100-o001_spec2_00003_asn.json": _nod(1, 3, (3, SCI), (4, BKG), (2, BKG), (1, TA)),
+    "jw99100-o001_spec2_00004_asn.json": _nod(1, 2, (1, TA), (2, SCI), (3, BKG), (5, BKG)),
+    "jw99100-o002_spec2_00001_asn.json": _nod(2, 2, (2, SCI), (3, TA), (1, BKG)),
+    "jw99100-o002_spec2_00002_asn.json": _nod(2, 1, (1, SCI), (2, BKG), (3, TA)),
+}
+LRS_OTHERS = {
+    "default": [
+        "jw99100-a3001_spec3_00001_asn.json",
+        "jw99100-c1000_spec3_00001_asn.json",
+        "jw99100-o001_image2_00001_asn.json",
+        "jw99100-o001_spec3_00001_asn.json",
+        "jw99100-o002_image2_00001_asn.json",
+        "jw99100-o002_spec3_00001_asn.json",
+        "jw99100-o003_spec2_00001_asn.json",
+    ],
+    "discover": ["jw99100-a3001_spec3_00001_asn.json"],
+}
+LRS_OTHERS["all-candidates"] = LRS_OTHERS["default"][1:]
+LRS_OTHERS["version-id"] = LRS_OTHERS["default"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_mirlrs_nods_as_the_reference(mode: str) -> None:
+    found = _files(DATA / "pool_mirlrs_nod.csv", **MODES[mode])
+    expected_spec2 = {} if mode == "discover" else LRS_SPEC2
+    others = LRS_OTHERS[mode]
+    if mode == "version-id":
+        expected_spec2 = {_versioned(k): v for k, v in expected_spec2.items()}
+        others = [_versioned(n) for n in others]
+    assert sorted(found) == sorted([*expected_spec2, *others])
+    for name, products in expected_spec2.items():
+        assert found[name] == products, name
+
+
+def _versioned(name: str) -> str:
+    head, tail = name.split("_", 1)
+    return f"{head}_v1_{tail}"
+
+
+def test_mirlrs_nod_partners_compare_whole_values(tmp_path: Path) -> None:
+    """Deviation: pattern positions 1 and 11 are partners both ways.
+
+    The reference tests "does not contain the science's number": it gives the science at
+    position 11 the one at 1 as background, but leaves the science at 1 alone (its own
+    association is then the duplicate that ``Asn_MIRLRSTAConfirm`` also makes).
+    """
+    lines = (DATA / "pool_mirlrs_nod.csv").read_text().splitlines()
+    header = next(line for line in lines if not line.startswith("#"))
+    columns = header.split("|")
+    rows = [line for line in lines if not line.startswith("#")][2:4]
+    made = []
+    for row, position in zip(rows, ("1", "11"), strict=True):
+        cells = row.split("|")
+        cells[columns.index("patt_num")] = position
+        cells[columns.index("asn_candidate")] = "[('o001', 'observation')]"
+        made.append("|".join(cells))
+    pool = tmp_path / "pool.csv"
+    pool.write_text("\n".join([header, *made]) + "\n")
+    found = _files(pool, all_candidates=True)
+    spec2 = sorted(products[0][1] for name, products in found.items() if "_spec2_" in name)
+    assert spec2 == [
+        [(lrs(1, 2), SCI), (lrs(1, 3), BKG)],
+        [(lrs(1, 3), SCI), (lrs(1, 2), BKG)],
+    ]
