@@ -349,9 +349,9 @@ class _Loader:
         own = {
             key: Located(getattr(rule, key), where.source, (*where.path, key))
             for key in rule.model_fields_set
-            if key not in ("extends", "abstract", "description")
+            if key not in ("extends", "abstract", "description", "replace")
         }
-        return combine(fields, own)
+        return combine(fields, own, rule.replace)
 
     def _defaults_for(self, source: SourceMap) -> Located | None:
         for f in self.files:
@@ -364,7 +364,7 @@ class _Loader:
         own = {
             key: Located(getattr(rule, key), defaults.source, (*defaults.path, key))
             for key in rule.model_fields_set
-            if key not in ("extends", "abstract", "description")
+            if key not in ("extends", "abstract", "description", "replace")
         }
         return combine(fields, own)
 

@@ -109,6 +109,10 @@ class Rule(_Model):
     )
     valid: list[Expression] = Field(default_factory=list, description="Association-level checks.")
     finalize: list[str] = Field(default_factory=list, description="Names of finalize hooks.")
+    replace: list[Literal["select", "share", "valid", "finalize"]] = Field(
+        default_factory=list,
+        description="List fields this rule's own value replaces instead of extending.",
+    )
 
     @field_validator("extends", "select", "share", "valid", "finalize", mode="before")
     @classmethod

@@ -118,3 +118,70 @@ def test_mirlrs_nod_partners_compare_whole_values(tmp_path: Path) -> None:
         [(lrs(1, 2), SCI), (lrs(1, 3), BKG)],
         [(lrs(1, 3), SCI), (lrs(1, 2), BKG)],
     ]
+
+
+def _catalog(candidate: str, science: str, optical: str, instrument: str) -> list[Any]:
+    root = f"jw99200-{candidate}_t000_{instrument}_{optical}"
+    return [
+        (
+            science,
+            [
+                (f"{science}_rate.fits", "science"),
+                (f"{root}_i2d.fits", "direct_image"),
+                (f"{root}_cat.ecsv", "sourcecat"),
+                (f"{root}_segm.fits", "segmap"),
+            ],
+        )
+    ]
+
+
+NRC_A, NRC_B = "jw99200002001_02101_00001_nrcalong", "jw99200002001_02101_00001_nrcblong"
+NIS_R, NIS_C = "jw99200004001_02101_00001_nis", "jw99200004001_02101_00002_nis"
+# c1000: NIRCam direct images nrca1, nrcblong, nrcalong, nrcb1 (in that order) and grism
+# exposures on both long-wave detectors; the expspcin closest after the grism is nrca1's,
+# so only the "first long-wave" choice names the catalog clear-f356w.
+WFSS_PARALLEL = {
+    "jw99200-c1000_spec2_00001_asn.json": _catalog("c1000", NRC_B, "clear-f356w", "nircam"),
+    "jw99200-c1000_spec2_00002_asn.json": _catalog("c1000", NRC_A, "clear-f356w", "nircam"),
+    "jw99200-c1001_spec2_00001_asn.json": _catalog("c1001", NIS_C, "clear-f200w", "niriss"),
+    "jw99200-c1001_spec2_00002_asn.json": _catalog("c1001", NIS_R, "clear-f200w", "niriss"),
+}
+DISCOVERED_PARALLEL = {
+    "jw99200-a3001_spec2_00001_asn.json": _catalog("a3001", NIS_C, "clear-f200w", "niriss"),
+    "jw99200-a3001_spec2_00002_asn.json": _catalog("a3001", NIS_R, "clear-f200w", "niriss"),
+}
+WFSS_OTHERS = [
+    "jw99200-c1000_image3_00001_asn.json",
+    "jw99200-c1000_image3_00002_asn.json",
+    "jw99200-c1000_spec3_00001_asn.json",
+    "jw99200-c1001_image3_00001_asn.json",
+    "jw99200-c1001_spec3_00001_asn.json",
+    "jw99200-c1001_spec3_00002_asn.json",
+    *(f"jw99200-o001_image2_0000{n}_asn.json" for n in range(1, 5)),
+]
+DISCOVERED_OTHERS = [
+    "jw99200-a3001_image3_00001_asn.json",
+    "jw99200-a3001_spec3_00001_asn.json",
+    "jw99200-a3001_spec3_00002_asn.json",
+]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_wfss_parallel_as_the_reference(mode: str) -> None:
+    found = _files(DATA / "pool_wfss_parallel.csv", **MODES[mode])
+    every = {**WFSS_PARALLEL, **DISCOVERED_PARALLEL}
+    parallel = {
+        "default": every,
+        "all-candidates": WFSS_PARALLEL,
+        "discover": DISCOVERED_PARALLEL,
+        "version-id": {_versioned(k): v for k, v in every.items()},
+    }[mode]
+    others = {
+        "default": WFSS_OTHERS,
+        "all-candidates": WFSS_OTHERS,
+        "discover": DISCOVERED_OTHERS,
+        "version-id": [_versioned(n) for n in WFSS_OTHERS],
+    }[mode]
+    assert sorted(found) == sorted([*parallel, *others])
+    for name, products in parallel.items():
+        assert found[name] == products, name
