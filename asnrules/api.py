@@ -19,6 +19,7 @@ from .diagnostics import error
 from .generator import Options, check_columns, unknown_candidates
 from .generator import generate as _generate
 from .loader import load_rulesets
+from .modes import dms_candidate_ids, dms_requested_only, rule_files
 from .output import named_documents, orphan_rows, orphan_table, serialize, write_all
 from .pool import pool_name, pool_rows, read_pool
 from .ruleset import Ruleset
@@ -90,16 +91,23 @@ def run(
     delimiter: str = "|",
     pool_format: str = "ascii",
     pool: Any = None,
+    ignore_default: bool = False,
+    dms: bool = False,
 ) -> Result:
     """Load rules and pool, generate, and prepare the output (nothing is written).
 
     Parameters mirror ``asn_generate``: with none of ``ids``, ``discover`` and
-    ``all_candidates``, every candidate is generated and discovery runs as well.
+    ``all_candidates``, every candidate is generated and discovery runs as well. The
+    rule files are chosen by :func:`asnrules.modes.rule_files`; ``dms`` with ``ids`` is
+    the reference's ``--DMS`` (see :mod:`asnrules.modes`).
     """
-    ruleset, _ = load_rulesets(list(rulesets) if rulesets else None)
+    ruleset, _ = load_rulesets(rule_files(rulesets, ignore_default))
     table = pool if pool is not None else read_pool(pool_file, delimiter=delimiter, fmt=pool_format)
     check_columns(list(table.colnames), ruleset, str(pool_file))
     rows = pool_rows(table)
+    requested = list(ids or ())
+    if dms and ids:
+        ids = dms_candidate_ids(rows, ruleset.candidate_column, requested)
     if ids:
         options = Options(
             candidate_ids=list(ids), discover=False, version_id=version_id, finalize=finalize
@@ -114,9 +122,11 @@ def run(
         options = Options(version_id=version_id, finalize=finalize)
     warnings = [
         f"candidate {cid!r} not found in pool"
-        for cid in unknown_candidates(rows, ruleset, ids or [])
+        for cid in unknown_candidates(rows, ruleset, requested)
     ]
     associations = _generate(rows, ruleset, options, pool_name(table))
+    if dms and requested:
+        associations = dms_requested_only(associations, requested)
     named = named_documents(associations, ruleset.not_set)
     files = [(name, serialize(doc)) for name, doc in named]
     orphans = orphan_rows(rows, associations, ruleset.identity)
@@ -139,6 +149,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-finalize", action="store_true")
     parser.add_argument("--save-orphans", nargs="?", const="orphaned.csv", default=None)
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--ignore-default", action="store_true")
+    parser.add_argument("--DMS", dest="dms", action="store_true")
     return parser
 
 
@@ -184,6 +196,8 @@ class Main:
             delimiter=self.parsed.delimiter,
             pool_format=self.parsed.pool_format,
             pool=pool,
+            ignore_default=self.parsed.ignore_default,
+            dms=self.parsed.dms,
         )
 
     @property

@@ -59,8 +59,8 @@ def generate(
         typer.Option(
             "--ruleset",
             "-r",
-            help="Rule file or bundled ruleset name; repeatable. "
-            "Default: stage2.yaml and stage3.yaml.",
+            help="Rule file or bundled ruleset name; repeatable; added to stage2.yaml and "
+            "stage3.yaml unless it names one of them or --ignore-default is given.",
         ),
     ] = None,
     ids: Annotated[
@@ -96,6 +96,12 @@ def generate(
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Report what was made.")] = False,
     debug: Annotated[bool, typer.Option("--debug", "-D", help="Show Python tracebacks.")] = False,
+    ignore_default: Annotated[
+        bool, typer.Option("--ignore-default", help="Run only the -r rule files.")
+    ] = False,
+    dms: Annotated[
+        bool, typer.Option("--DMS", help="With -i: also generate background candidates, keep ids.")
+    ] = False,
 ) -> None:
     """Generate associations from POOL and write them as *_asn.json files."""
     from .api import run
@@ -128,6 +134,8 @@ def generate(
             finalize=not no_finalize,
             delimiter=delimiter,
             pool_format=pool_format,
+            ignore_default=ignore_default,
+            dms=dms,
         )
         for warning in result.warnings:
             typer.echo(f"warning: {warning}", err=True)

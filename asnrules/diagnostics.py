@@ -23,6 +23,7 @@ class Severity(str, Enum):
 CODES: dict[str, str] = {
     "ASN001": "file-not-found",
     "ASN002": "include-error",
+    "ASN020": "no-rules",
     "ASN101": "yaml-syntax",
     "ASN102": "yaml-duplicate-key",
     "ASN110": "schema-unknown-key",
