@@ -79,6 +79,21 @@ class Role(_Model):
     )
 
 
+class Summarize(_Model):
+    """The members of one role replaced, at finalize, by members named after one of them."""
+
+    role: str = Field(description="The role whose members are replaced.")
+    choose: Expression | None = Field(
+        default=None,
+        description="Member context: the first member for which it holds is chosen, else the "
+        "first member.",
+    )
+    into: list[dict[str, str]] = Field(
+        description="The members written instead, last: field -> template (association "
+        "context, where the role's name stands for the chosen member)."
+    )
+
+
 class Rule(_Model):
     """An association rule."""
 
@@ -109,6 +124,9 @@ class Rule(_Model):
     )
     valid: list[Expression] = Field(default_factory=list, description="Association-level checks.")
     finalize: list[str] = Field(default_factory=list, description="Names of finalize hooks.")
+    summarize: Summarize | None = Field(
+        default=None, description="Replace a role's members by members named after one of them."
+    )
     replace: list[Literal["select", "share", "valid", "finalize"]] = Field(
         default_factory=list,
         description="List fields this rule's own value replaces instead of extending.",

@@ -58,6 +58,15 @@ class Role:
 
 
 @dataclass(frozen=True)
+class Summary:
+    """A compiled ``summarize`` (see :class:`asnrules.models.Summarize`)."""
+
+    role: str
+    choose: Compiled | None
+    into: tuple[tuple[tuple[str, Compiled], ...], ...]
+
+
+@dataclass(frozen=True)
 class Rule:
     """A compiled association rule.
 
@@ -88,6 +97,8 @@ class Rule:
         Hooks run at finalize, in order.
     file : Compiled or None
         File name without extension (association context, ``sequence`` known).
+    summarize : Summary or None
+        Members of one role replaced at finalize, before the hooks.
     """
 
     name: str
@@ -102,6 +113,7 @@ class Rule:
     valid: tuple[Compiled, ...] = ()
     finalize: tuple[Callable[..., Any], ...] = ()
     file: Compiled | None = None
+    summarize: Summary | None = None
 
     @property
     def key_attributes(self) -> tuple[Attribute, ...]:

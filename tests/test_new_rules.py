@@ -185,3 +185,24 @@ def test_wfss_parallel_as_the_reference(mode: str) -> None:
     assert sorted(found) == sorted([*parallel, *others])
     for name, products in parallel.items():
         assert found[name] == products, name
+
+
+def test_summarize_names_an_unknown_role_with_its_place(tmp_path: Path) -> None:
+    from asnrules.loader import lint_paths
+
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "asnrules: 1\n"
+        "include: [jwst-common.yaml]\n"
+        "rules:\n"
+        "  R:\n"
+        "    asn_type: x\n"
+        "    members: [{role: direct_image}]\n"
+        "    summarize:\n"
+        "      role: direct_imag\n"
+        '      into: [{expname: "{first.filename}"}]\n'
+    )
+    found = [(d.line, d.code) for d in lint_paths([rules]) if d.code != "ASN111"]
+    assert (8, "ASN301") in found
+    message = next(d.message for d in lint_paths([rules]) if d.code == "ASN301")
+    assert "direct_image" in message

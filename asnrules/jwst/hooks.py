@@ -6,7 +6,6 @@ associations that replace it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -95,29 +94,11 @@ def wfss_catalog(asn: Any) -> list[Any]:
     ``sourcecat`` and ``segmap``. Without a direct image or a science member the
     association is dropped.
     """
-    return _catalog(asn, _closest_direct)
-
-
-@hook("jwst.wfss_parallel_catalog", example="finalize: [jwst.wfss_parallel_catalog]")
-def wfss_parallel_catalog(asn: Any) -> list[Any]:
-    """Replace a pure-parallel WFSS association's direct images by the catalog of one.
-
-    As ``jwst.wfss_catalog``, but the direct image is the first whose ``expname`` contains
-    ``long`` (a NIRCam long-wave detector), else the first.
-    """
-    return _catalog(asn, _first_long_direct)
-
-
-def _first_long_direct(_science: Any, directs: list[Any]) -> Any:
-    return next((d for d in directs if "long" in str(d.fields.get("expname", ""))), directs[0])
-
-
-def _catalog(asn: Any, choose: Callable[[Any, list[Any]], Any]) -> list[Any]:
     directs = [m for m in asn.members if m.fields.get("exptype") == "direct_image"]
     sciences = [m for m in asn.members if m.fields.get("exptype") == "science"]
     if not directs or not sciences:
         return []
-    direct = choose(sciences[0], directs)
+    direct = _closest_direct(sciences[0], directs)
     asn.members[:] = [m for m in asn.members if m.fields.get("exptype") != "direct_image"]
     root = _level3_image_name(asn, direct.row)
     for suffix, exptype in (
