@@ -1,7 +1,8 @@
 """The MIRI LRS fixed-slit nod and WFSS pure-parallel rules on pools made for them.
 
 The expectations are what the reference generator (jwst 3.0.0 ``asn_generate``) wrote for
-``tests/data/pool_mirlrs_nod.csv`` and ``tests/data/pool_wfss_parallel.csv`` in each mode:
+``tests/data/pool_mirlrs_nod.csv``, ``pool_wfss_parallel.csv`` and
+``pool_wfss_parallel_miri.csv`` in each mode:
 file names (with their sequence numbers), product names, and members with their exptypes,
 in order.
 """
@@ -206,3 +207,27 @@ def test_summarize_names_an_unknown_role_with_its_place(tmp_path: Path) -> None:
     assert (8, "ASN301") in found
     message = next(d.message for d in lint_paths([rules]) if d.code == "ASN301")
     assert "direct_image" in message
+
+
+def test_wfss_parallel_miri_names_the_catalog_by_filter_only() -> None:
+    """MIRI: no name contains ``long``, so the first direct image (F770W) is chosen."""
+    found = _files(DATA / "pool_wfss_parallel_miri.csv")
+    science = "jw99300002001_02101_00001_mirimage"
+    assert found["jw99300-c1002_spec2_00001_asn.json"] == [
+        (
+            science,
+            [
+                (f"{science}_rate.fits", "science"),
+                ("jw99300-c1002_t000_miri_f770w_i2d.fits", "direct_image"),
+                ("jw99300-c1002_t000_miri_f770w_cat.ecsv", "sourcecat"),
+                ("jw99300-c1002_t000_miri_f770w_segm.fits", "segmap"),
+            ],
+        )
+    ]
+    assert sorted(found) == [
+        "jw99300-a3001_spec2_00001_asn.json",
+        "jw99300-c1002_image3_00001_asn.json",
+        "jw99300-c1002_image3_00002_asn.json",
+        "jw99300-c1002_spec2_00001_asn.json",
+        "jw99300-c1002_spec3_00001_asn.json",
+    ]
