@@ -19,6 +19,7 @@ from .diagnostics import UsageError, error
 from .generator import Options, check_columns, unknown_candidates
 from .generator import generate as _generate
 from .loader import load_rulesets
+from .modes import dms_candidate_ids, dms_requested_only, rule_files
 from .output import (
     check_file_names,
     named_documents,
@@ -174,17 +175,24 @@ def run(
     delimiter: str = "|",
     pool_format: str = "ascii",
     pool: Any = None,
+    ignore_default: bool = False,
+    dms: bool = False,
 ) -> Result:
     """Load rules and pool, generate, and prepare the output (nothing is written).
 
     Parameters mirror ``asn_generate``: with none of ``ids``, ``discover`` and
-    ``all_candidates``, every candidate is generated and discovery runs as well.
+    ``all_candidates``, every candidate is generated and discovery runs as well. The
+    rule files are chosen by :func:`asnrules.modes.rule_files`; ``dms`` with ``ids`` is
+    the reference's ``--DMS`` (see :mod:`asnrules.modes`).
     """
     version_id = version_tag(version_id)
-    ruleset, notes = load_rulesets(list(rulesets) if rulesets else None)
+    ruleset, notes = load_rulesets(rule_files(rulesets, ignore_default))
     table = pool if pool is not None else read_pool(pool_file, delimiter=delimiter, fmt=pool_format)
     check_columns(list(table.colnames), ruleset, str(pool_file))
     rows = pool_rows(table)
+    requested = list(ids or ())
+    if dms and ids:
+        ids = dms_candidate_ids(rows, ruleset.candidate_column, requested)
     if ids:
         options = Options(
             candidate_ids=list(ids), discover=False, version_id=version_id, finalize=finalize
@@ -200,9 +208,11 @@ def run(
     warnings = [note.message for note in notes]
     warnings += [
         f"candidate {cid!r} not found in pool"
-        for cid in unknown_candidates(rows, ruleset, ids or [])
+        for cid in unknown_candidates(rows, ruleset, requested)
     ]
     associations = _generate(rows, ruleset, options, pool_name(table))
+    if dms and requested:
+        associations = dms_requested_only(associations, requested)
     named = named_documents(associations, ruleset.not_set)
     check_file_names(associations, [name for name, _ in named])
     files = [(name, serialize(doc)) for name, doc in named]
@@ -236,6 +246,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-finalize", action="store_true")
     parser.add_argument("--save-orphans", nargs="?", const="orphaned.csv", default=None)
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--ignore-default", action="store_true")
+    parser.add_argument("--DMS", dest="dms", action="store_true")
     return parser
 
 
@@ -274,6 +286,8 @@ class Main:
             delimiter=self.parsed.delimiter,
             pool_format=self.parsed.pool_format,
             pool=pool,
+            ignore_default=self.parsed.ignore_default,
+            dms=self.parsed.dms,
         )
 
     @property

@@ -74,6 +74,9 @@ class Association:
     """The ruleset's "not set" values (for hooks that read rows)."""
     founder: Member | None = None
     """The member that started the association (kept when a hook rearranges members)."""
+    keeps_creating: bool = False
+    """A row joined in a ``keeps_creating`` role: rows that join from then on do not count
+    as having joined the rule."""
 
     def values(self, name: str) -> frozenset[str]:
         """The values the members have for an attribute: pinned and recorded ones."""

@@ -157,8 +157,8 @@ def generate(
         typer.Option(
             "--ruleset",
             "-r",
-            help="Rule file or bundled ruleset name; repeatable. "
-            "Default: stage2.yaml and stage3.yaml.",
+            help="Rule file or bundled ruleset name; repeatable; added to stage2.yaml and "
+            "stage3.yaml unless it names one of them or --ignore-default is given.",
         ),
     ] = None,
     ids: Annotated[
@@ -211,6 +211,12 @@ def generate(
             "scheduler, or 'local' to start one (needs asnrules[dask]).",
         ),
     ] = None,
+    ignore_default: Annotated[
+        bool, typer.Option("--ignore-default", help="Run only the -r rule files.")
+    ] = False,
+    dms: Annotated[
+        bool, typer.Option("--DMS", help="With -i: also generate background candidates, keep ids.")
+    ] = False,
 ) -> None:
     """Generate associations from POOL and write them as *_asn.json files.
 
@@ -231,6 +237,8 @@ def generate(
             "finalize": not no_finalize,
             "delimiter": delimiter,
             "pool_format": pool_format,
+            "ignore_default": ignore_default,
+            "dms": dms,
         }
         try:
             batch = jobs_for(pools, path, ruleset or [], options, save_orphans)
@@ -252,6 +260,8 @@ def generate(
                 finalize=not no_finalize,
                 delimiter=delimiter,
                 pool_format=pool_format,
+                ignore_default=ignore_default,
+                dms=dms,
             )
             for warning in result.warnings:
                 typer.echo(f"warning: {warning}", err=True)

@@ -28,6 +28,7 @@ CODES: dict[str, str] = {
     "ASN013": "batch-folder-clash",
     "ASN014": "out-of-memory",
     "ASN015": "dask-unavailable",
+    "ASN020": "no-rules",
     "ASN101": "yaml-syntax",
     "ASN102": "yaml-duplicate-key",
     "ASN110": "schema-unknown-key",

@@ -235,8 +235,20 @@ class Run:
                 continue
             if role.link and not self._linked(role, scope, asn):
                 continue
+            if role.differs and not self._differs(role, scope, pins):
+                continue
             return role, role_new
         return None
+
+    def _differs(self, role: Role, scope: Scope, pins: dict[str, str]) -> bool:
+        """The row has each ``differs`` attribute, unlike the value the association pinned."""
+        for attribute in role.differs:
+            value = _value(scope, attribute)
+            if not is_set(value, self.not_set) or as_text(value).lower() == pins.get(
+                attribute.name
+            ):
+                return False
+        return True
 
     def _linked(self, role: Role, scope: Scope, asn: Association | None) -> bool:
         if asn is None:
@@ -296,7 +308,9 @@ class Run:
                 role, pins = found
                 self._commit(asn, role, pins, i)
                 bucket.filled(asn, role)
-                joined.add(name)
+                asn.keeps_creating = asn.keeps_creating or role.keeps_creating
+                if not asn.keeps_creating:
+                    joined.add(name)
                 if role.reoffer and kind is Pass.BOTH:
                     queue.add(Pass.EXISTING, (name,), i)
         return joined

@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from .association import Association
+from .summarize import summarize
 
 
 def finalize_stage(
@@ -33,6 +34,8 @@ def finalize_stage(
     """
     finished: list[Association] = []
     for asn in associations:
+        if asn.rule.summarize is not None:
+            summarize(asn, asn.rule.summarize, not_set)
         produced = [asn]
         for hook in asn.rule.finalize:
             produced = [result for item in produced for result in hook(item)]

@@ -32,9 +32,10 @@ from .merging import combine, entries, items
 from .models import AttributeSpec
 from .models import Role as RoleModel
 from .models import Rule as RuleModel
+from .models import Summarize as SummarizeModel
 from .positions import SourceMap, expression_position
 from .resources import DEFAULT_RULESETS, bundled_rulesets
-from .ruleset import PRODUCTS, Attribute, Role, Rule, Ruleset, Stage
+from .ruleset import PRODUCTS, Attribute, Role, Rule, Ruleset, Stage, Summary
 from .values import as_text
 
 
@@ -449,9 +450,9 @@ class _Loader:
         own = {
             key: Located(getattr(rule, key), where.source, (*where.path, key))
             for key in rule.model_fields_set
-            if key not in ("extends", "abstract", "description")
+            if key not in ("extends", "abstract", "description", "replace")
         }
-        return combine(fields, own)
+        return combine(fields, own, rule.replace)
 
     def _defaults_for(self, source: SourceMap) -> Located | None:
         for f in self.files:
@@ -464,7 +465,7 @@ class _Loader:
         own = {
             key: Located(getattr(rule, key), defaults.source, (*defaults.path, key))
             for key in rule.model_fields_set
-            if key not in ("extends", "abstract", "description")
+            if key not in ("extends", "abstract", "description", "replace")
         }
         return combine(fields, own)
 
@@ -565,6 +566,7 @@ class _Loader:
             self._expr(loc, ASSOCIATION, attribute_names, role_names)
             for loc in items(fields.get("valid"))
         ]
+        summary = self._summary(fields.get("summarize"), attribute_names, role_names)
         hooks = []
         for loc in items(fields.get("finalize")):
             hook_entry = get_hook(str(loc.value))
@@ -599,7 +601,38 @@ class _Loader:
             finalize=tuple(hooks),
             file=file,
             location=(named_at.source.path, pos.line, pos.col),
+            summarize=summary,
         )
+
+    def _summary(
+        self, where: Located | None, attribute_names: set[str], role_names: set[str]
+    ) -> Summary | None:
+        if where is None or where.value is None:
+            return None
+        model: SummarizeModel = where.value
+        path = (*where.path,)
+        if model.role not in role_names:
+            close = difflib.get_close_matches(model.role, sorted(role_names), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            self._report(
+                Located(model.role, where.source, (*path, "role")),
+                "ASN301",
+                f"summarize: the rule has no role {model.role!r}{hint}",
+            )
+            return None
+        choose = None
+        if model.choose is not None:
+            choose = self._expr(Located(model.choose, where.source, (*path, "choose")), MEMBER)
+        into = []
+        for i, entry in enumerate(model.into):
+            fields = []
+            for key, text in entry.items():
+                loc = Located(text, where.source, (*path, "into", i, key))
+                compiled = self._template(loc, attribute_names, role_names)
+                if compiled is not None:
+                    fields.append((key, compiled))
+            into.append(tuple(fields))
+        return Summary(model.role, choose, tuple(into))
 
     def _role(self, model: RoleModel, where: Located, role_names: set[str]) -> Role:
         def loc(key: str, index: int | None = None) -> Located:
@@ -612,6 +645,7 @@ class _Loader:
         share = self._attributes(loc("share", i) for i in range(len(model.share)))
         record = self._attributes(loc("record", i) for i in range(len(model.record)))
         link = self._attributes(loc("link", i) for i in range(len(model.link)))
+        differs = self._attributes(loc("differs", i) for i in range(len(model.differs)))
         creates = model.creates if model.creates is not None else not link
         requires = None
         if model.requires is not None:
@@ -627,6 +661,8 @@ class _Loader:
             exptype,
             model.reoffer == "existing",
             requires,
+            differs,
+            model.keeps_creating,
         )
 
 

@@ -7,6 +7,8 @@ item keeps the place it was written, so that errors point at the right file and 
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from .documents import Located
 from .positions import PathKey
 
@@ -14,15 +16,18 @@ _ACCUMULATE = ("select", "share", "valid", "finalize")
 _MERGE = ("member", "document")
 
 
-def combine(base: dict[str, Located], own: dict[str, Located]) -> dict[str, Located]:
+def combine(
+    base: dict[str, Located], own: dict[str, Located], replace: Collection[str] = ()
+) -> dict[str, Located]:
     """Merge rule fields.
 
-    List fields accumulate (base first); the ``member`` and ``document`` maps merge key by
-    key (a base's key keeps its place, a new key comes last); other fields are replaced.
+    List fields accumulate (base first), unless named in ``replace``; the ``member`` and
+    ``document`` maps merge key by key (a base's key keeps its place, a new key comes
+    last); other fields are replaced.
     """
     merged = dict(base)
     for key, value in own.items():
-        if key in _ACCUMULATE and key in merged:
+        if key in _ACCUMULATE and key in merged and key not in replace:
             merged[key] = _Concat(merged[key], value)
         elif key in _MERGE and key in merged:
             combined = {**entries(merged[key]), **entries(value)}

@@ -72,6 +72,30 @@ class Role(_Model):
     reoffer: Literal["existing"] | None = Field(
         default=None, description="Offer the row again to this rule's associations after all rows."
     )
+    differs: list[str] = Field(
+        default_factory=list,
+        description="Attributes whose value must be set and differ from the association's.",
+    )
+    keeps_creating: bool = Field(
+        default=False,
+        description="Rows joining an association after one joined in this role may still "
+        "start associations of the rule.",
+    )
+
+
+class Summarize(_Model):
+    """The members of one role replaced, at finalize, by members named after one of them."""
+
+    role: str = Field(description="The role whose members are replaced.")
+    choose: Expression | None = Field(
+        default=None,
+        description="Member context: the first member for which it holds is chosen, else the "
+        "first member.",
+    )
+    into: list[dict[str, str]] = Field(
+        description="The members written instead, last: field -> template (association "
+        "context, where the role's name stands for the chosen member)."
+    )
 
 
 class Rule(_Model):
@@ -104,6 +128,13 @@ class Rule(_Model):
     )
     valid: list[Expression] = Field(default_factory=list, description="Association-level checks.")
     finalize: list[str] = Field(default_factory=list, description="Names of finalize hooks.")
+    summarize: Summarize | None = Field(
+        default=None, description="Replace a role's members by members named after one of them."
+    )
+    replace: list[Literal["select", "share", "valid", "finalize"]] = Field(
+        default_factory=list,
+        description="List fields this rule's own value replaces instead of extending.",
+    )
 
     @field_validator("extends", "select", "share", "valid", "finalize", mode="before")
     @classmethod

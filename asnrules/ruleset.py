@@ -53,6 +53,17 @@ class Role:
     exptype: Compiled | None = None
     reoffer: bool = False
     requires: Compiled | None = None
+    differs: tuple[Attribute, ...] = ()
+    keeps_creating: bool = False
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A compiled ``summarize`` (see :class:`asnrules.models.Summarize`)."""
+
+    role: str
+    choose: Compiled | None
+    into: tuple[tuple[tuple[str, Compiled], ...], ...]
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,8 @@ class Rule:
     location : tuple of (str, int, int)
         Where the rule's file name is written (its ``file`` template, else the rule's
         name): path, line and column, for messages about the files it names.
+    summarize : Summary or None
+        Members of one role replaced at finalize, before the hooks.
     """
 
     name: str
@@ -104,6 +117,7 @@ class Rule:
     finalize: tuple[Callable[..., Any], ...] = ()
     file: Compiled | None = None
     location: tuple[str, int, int] = ("", 0, 0)
+    summarize: Summary | None = None
 
     @property
     def key_attributes(self) -> tuple[Attribute, ...]:
