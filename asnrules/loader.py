@@ -199,7 +199,7 @@ class _Loader:
         try:
             return ex.parse(str(where.value))
         except ex.ExpressionSyntaxError as exc:
-            self._report(where, "ASN201", exc.message, exc.line, exc.col)
+            self._report(where, exc.code, exc.message, exc.line, exc.col)
             return None
 
     def _expr(
@@ -251,7 +251,7 @@ class _Loader:
                 node = ex.parse(piece)
                 compiled = self.compiler.compile(node, ASSOCIATION, attributes, roles)
             except ex.ExpressionSyntaxError as exc:
-                self._report(where, "ASN201", exc.message, 1, offset + exc.col)
+                self._report(where, exc.code, exc.message, 1, offset + exc.col)
                 return None
             except CompileError as exc:
                 self._report(where, exc.code, exc.message, 1, offset + exc.col)
