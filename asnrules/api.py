@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from .association import Association
-from .diagnostics import error
+from .candidates import cell_warnings
+from .diagnostics import Diagnostic, error
 from .generator import Options, check_columns, unknown_candidates
 from .generator import generate as _generate
 from .loader import load_rulesets
 from .output import named_documents, orphan_rows, orphan_table, serialize, write_all
-from .pool import pool_name, pool_rows, read_pool
+from .pool import ROW_LINES, pool_name, pool_rows, read_pool
 from .ruleset import Ruleset
 
 
@@ -75,7 +76,9 @@ class Result:
     orphans: list[int]
     rows: list[dict[str, str]]
     columns: list[str]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str | Diagnostic] = field(default_factory=list)
+    table: Any = None
+    """The pool as read (its ``meta`` keeps the cells as the pool had them)."""
 
 
 def run(
@@ -112,15 +115,18 @@ def run(
         options = Options(discover=False, version_id=version_id, finalize=finalize)
     else:
         options = Options(version_id=version_id, finalize=finalize)
-    warnings = [
+    warnings: list[str | Diagnostic] = [
         f"candidate {cid!r} not found in pool"
         for cid in unknown_candidates(rows, ruleset, ids or [])
     ]
+    label = str(table.meta.get("pool_file", pool_file))
+    lines = table.meta.get(ROW_LINES, ())
+    warnings.extend(cell_warnings(rows, ruleset.candidate_column, label, lines))
     associations = _generate(rows, ruleset, options, pool_name(table))
     named = named_documents(associations, ruleset.not_set)
     files = [(name, serialize(doc)) for name, doc in named]
     orphans = orphan_rows(rows, associations, ruleset.identity)
-    return Result(associations, files, orphans, rows, list(table.colnames), warnings)
+    return Result(associations, files, orphans, rows, list(table.colnames), warnings, table)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -202,7 +208,9 @@ class Main:
             return []
         files = list(self.result.files)
         if self.parsed.save_orphans:
-            table = orphan_table(self.result.rows, self.result.orphans, self.result.columns)
+            table = orphan_table(
+                self.result.rows, self.result.orphans, self.result.columns, table=self.result.table
+            )
             files.append((self.parsed.save_orphans, table))
         return write_all(Path(self.parsed.path), files)
 

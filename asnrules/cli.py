@@ -130,10 +130,12 @@ def generate(
             pool_format=pool_format,
         )
         for warning in result.warnings:
-            typer.echo(f"warning: {warning}", err=True)
+            text = warning if isinstance(warning, str) else warning.concise()
+            typer.echo(f"warning: {text}" if isinstance(warning, str) else text, err=True)
         files = list(result.files)
         if save_orphans:
-            files.append((save_orphans, orphan_table(result.rows, result.orphans, result.columns)))
+            orphans = orphan_table(result.rows, result.orphans, result.columns, table=result.table)
+            files.append((save_orphans, orphans))
         if not dry_run:
             write_all(path, files)
     except AsnRulesError as exc:

@@ -50,6 +50,10 @@ CODES: dict[str, str] = {
     "ASN401": "pool-unreadable",
     "ASN402": "pool-missing-column",
     "ASN403": "pool-format",
+    "ASN410": "pool-bad-encoding",
+    "ASN411": "pool-duplicate-column",
+    "ASN412": "pool-out-of-memory",
+    "ASN420": "pool-candidate-refused",
 }
 """Stable diagnostic codes and their readable names; never renumbered."""
 
