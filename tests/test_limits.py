@@ -145,7 +145,7 @@ def test_the_deepest_allowed_expression_evaluates() -> None:
 def test_patterns_that_can_backtrack_exponentially_are_refused(
     tmp_path: Path, pattern: str
 ) -> None:
-    found = lint_paths([_condition_file(tmp_path, f'"regex(a, \'{pattern}\')"')])
+    found = lint_paths([_condition_file(tmp_path, f"\"regex(a, '{pattern}')\"")])
     assert _codes(found) == [("ASN212", 3, 9 + len("regex(a, '"))]
 
 
@@ -154,7 +154,7 @@ def test_patterns_that_can_backtrack_exponentially_are_refused(
     [".+wfsc.+", "2-point-nod|4-point-nod", "(\\\\d{4})+", "(ab|cd)+", "(a+)?b", "x[0-9]+y*"],
 )
 def test_ordinary_patterns_pass(tmp_path: Path, pattern: str) -> None:
-    assert lint_paths([_condition_file(tmp_path, f'"regex(a, \'{pattern}\')"')]) == []
+    assert lint_paths([_condition_file(tmp_path, f"\"regex(a, '{pattern}')\"")]) == []
 
 
 def test_globs_pass(tmp_path: Path) -> None:
