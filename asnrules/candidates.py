@@ -22,6 +22,7 @@ from .diagnostics import Diagnostic, Severity
 SAFE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 """What a candidate id or type may be (lower-cased), whole."""
 EMPTY = ("", "null")
+UNREADABLE = "is not a list of (id, type) pairs; it is ignored: the row joins no candidate"
 
 
 def parse_cell(cell: str | None) -> list[Candidate]:
@@ -36,21 +37,21 @@ def read_cell(cell: str | None) -> tuple[list[Candidate], list[str]]:
     try:
         value = ast.literal_eval(cell)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return [], ["is not a list of (id, type) pairs"]
+        return [], [UNREADABLE]
     if isinstance(value, int) and not isinstance(value, bool):
         return [Candidate(str(value), "unknown")], []
     if not isinstance(value, (list, tuple, set)):
-        return [], ["is not a list of (id, type) pairs"]
+        return [], [UNREADABLE]
     found, problems = [], []
     for entry in value:
         if not (isinstance(entry, (tuple, list)) and len(entry) == 2):
-            problems.append(f"has an entry {entry!r} that is not an (id, type) pair")
+            problems.append(f"has an entry {entry!r} that is not an (id, type) pair; it is ignored")
             continue
         cid, ctype = (_text(part) for part in entry)
         if cid is None or ctype is None or not SAFE.fullmatch(cid) or not SAFE.fullmatch(ctype):
             problems.append(
                 f"has an entry {entry!r} whose id or type is not made of letters, digits, "
-                "'_' and '-'"
+                "'_' and '-'; it is ignored, as it would reach file names"
             )
             continue
         found.append(Candidate(cid, ctype))
@@ -97,10 +98,7 @@ def cell_warnings(
         source = text[line - 1] if 0 < line <= len(text) else ""
         col = source.lower().find(str(cell)) + 1 if cell else 0
         for problem in problems:
-            message = (
-                f"{column} cell {cell!r} of row {i + 1} {problem}; it is left out, so the "
-                "row is not a member of that candidate"
-            )
+            message = f"{column} cell {cell!r} of row {i + 1} {problem}"
             found.append(
                 Diagnostic(path, line, col, "ASN420", message, Severity.WARNING, source[:200])
             )
