@@ -126,3 +126,10 @@ def test_reading_without_a_usable_home_folder(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+def test_a_name_with_dotted_capital_i_is_written_whole(tmp_path: Path) -> None:
+    rows = [image_row(n).replace("_nrca1_", "_nrcalongİ_") for n in (1, 2)]
+    result = run(write_pool(tmp_path / "p.csv", rows), ["stage3"], all_candidates=True)
+    expnames = [m.fields["expname"] for a in result.associations for m in a.members]
+    assert expnames and all(e.endswith("_nrcalongi̇_cal.fits") for e in expnames), expnames
