@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from .association import Association
-from .diagnostics import UsageError, error
+from .candidates import cell_warnings
+from .diagnostics import Diagnostic, UsageError, error
 from .generator import Options, check_columns, unknown_candidates
 from .generator import generate as _generate
 from .loader import load_rulesets
@@ -29,7 +30,7 @@ from .output import (
     serialize,
     version_tag,
 )
-from .pool import pool_name, pool_rows, read_pool
+from .pool import ROW_LINES, pool_name, pool_rows, read_pool
 from .ruleset import Ruleset
 from .writing import WriteReport, write_set
 
@@ -137,7 +138,9 @@ class Result:
     orphans: list[int]
     rows: list[dict[str, str]]
     columns: list[str]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str | Diagnostic] = field(default_factory=list)
+    table: Any = None
+    """The pool as read (its ``meta`` keeps the cells as the pool had them)."""
     origins: list[str] = field(default_factory=list)
     """What made each of ``files`` (rule and ruleset file), for messages."""
     inputs: list[Path] = field(default_factory=list)
@@ -147,7 +150,12 @@ class Result:
         """The files to write and what made each, with the orphan table when asked for."""
         files, origins = list(self.files), list(self.origins)
         if orphans_file:
-            files.append((orphans_file, orphan_table(self.rows, self.orphans, self.columns)))
+            files.append(
+                (
+                    orphans_file,
+                    orphan_table(self.rows, self.orphans, self.columns, table=self.table),
+                )
+            )
             origins.append("--save-orphans")
         return files, origins
 
@@ -205,11 +213,14 @@ def run(
         options = Options(discover=False, version_id=version_id, finalize=finalize)
     else:
         options = Options(version_id=version_id, finalize=finalize)
-    warnings = [note.message for note in notes]
+    warnings: list[str | Diagnostic] = list(notes)
     warnings += [
         f"candidate {cid!r} not found in pool"
         for cid in unknown_candidates(rows, ruleset, requested)
     ]
+    label = str(table.meta.get("pool_file", pool_file))
+    lines = table.meta.get(ROW_LINES, ())
+    warnings.extend(cell_warnings(rows, ruleset.candidate_column, label, lines))
     associations = _generate(rows, ruleset, options, pool_name(table))
     if dms and requested:
         associations = dms_requested_only(associations, requested)
@@ -227,6 +238,7 @@ def run(
         warnings,
         origins=[origin(a) for a in associations],
         inputs=[p for p in inputs if p.is_file()],
+        table=table,
     )
 
 

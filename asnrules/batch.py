@@ -64,7 +64,7 @@ class PoolOutcome:
     files: list[tuple[str, str]] = field(default_factory=list)
     origins: list[str] = field(default_factory=list)
     inputs: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str | Diagnostic] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
     written: int = 0
 
@@ -80,7 +80,7 @@ class PoolOutcome:
             "status": self.status,
             "files_written": self.written,
             "problems": [d.concise() for d in self.problems],
-            "warnings": self.warnings,
+            "warnings": [w if isinstance(w, str) else w.concise() for w in self.warnings],
         }
 
 

@@ -263,8 +263,7 @@ def generate(
                 ignore_default=ignore_default,
                 dms=dms,
             )
-            for warning in result.warnings:
-                typer.echo(f"warning: {warning}", err=True)
+            _warn(result.warnings)
             files, origins = result.outputs(save_orphans)
             if dry_run:
                 plan(path, files, origins, result.inputs)
@@ -319,6 +318,7 @@ def _generate_many(
     progress = Progress(console=console, transient=True, disable=not console.is_terminal)
 
     def done(outcome: PoolOutcome) -> None:
+        _warn(outcome.warnings)
         if not dry_run:
             report = write(outcome)
             if report is not None:
@@ -372,6 +372,13 @@ def _summary_table(console: Any, outcomes: Sequence[Any]) -> None:
             o.status,
         )
     console.print(table)
+
+
+def _warn(warnings: Sequence[str | Diagnostic]) -> None:
+    """Print a run's warnings on standard error (located ones like lint output)."""
+    for warning in warnings:
+        text = warning if isinstance(warning, str) else warning.concise()
+        typer.echo(f"warning: {text}" if isinstance(warning, str) else text, err=True)
 
 
 def _foreign_warning(folder: Path, foreign: Sequence[Path]) -> list[Diagnostic]:

@@ -17,7 +17,12 @@ from typing import Any
 
 from . import expressions as ex
 from .functions import ASSOCIATION, FUNCTIONS, ROW
+from .regexcheck import unsafe_reason
 from .values import DEFAULT_NOT_SET, as_text, is_set, same
+
+MAX_DEPTH = 200
+"""Deepest an expression may nest once the named definitions it uses are counted in
+(ASN211): evaluation recurses once or twice per level."""
 
 MEMBER = "member"
 
@@ -137,6 +142,7 @@ class Compiler:
     definitions: Definitions
     columns_used: dict[str, int] = field(default_factory=dict)
     _cache: dict[str, Compiled] = field(default_factory=dict)
+    _depths: dict[str, int] = field(default_factory=dict)
     _active: list[str] = field(default_factory=list)
 
     def compile(
@@ -159,7 +165,27 @@ class Compiler:
         roles : iterable of str
             Association context: the member role names.
         """
-        return _Build(self, context, frozenset(attributes), frozenset(roles)).build(node)
+        return self._compile(node, context, attributes, roles)[0]
+
+    def _compile(
+        self,
+        node: ex.Node,
+        context: str,
+        attributes: Iterable[str] = (),
+        roles: Iterable[str] = (),
+    ) -> tuple[Compiled, int]:
+        """Compile ``node``; return the closure and its depth, definitions counted in."""
+        builder = _Build(self, context, frozenset(attributes), frozenset(roles))
+        compiled = builder.build(node)
+        if builder.deepest > MAX_DEPTH:
+            raise CompileError(
+                "ASN211",
+                f"with the named definitions it uses, this expression nests {builder.deepest} "
+                f"levels deep; the limit is {MAX_DEPTH}",
+                node.line,
+                node.col,
+            )
+        return compiled, builder.deepest
 
     def definition(self, name: str, node: ex.Node, context: str = ROW) -> Compiled:
         """Compile (once per context) the named condition or value ``name``.
@@ -177,7 +203,7 @@ class Compiler:
             )
         self._active.append(name)
         try:
-            compiled = self.compile(self.definitions.expressions[name], context)
+            compiled, depth = self._compile(self.definitions.expressions[name], context)
         except CompileError as exc:
             if context == ROW and exc.code == "ASN207" and self.member_only(name):
                 raise CompileError(
@@ -192,7 +218,12 @@ class Compiler:
         finally:
             self._active.pop()
         self._cache[key] = compiled
+        self._depths[key] = depth
         return compiled
+
+    def depth(self, name: str, context: str = ROW) -> int:
+        """Depth of a compiled definition, the definitions it uses counted in."""
+        return self._depths.get(f"{context}:{name}", 0)
 
     def member_only(self, name: str) -> bool:
         """Whether definition ``name`` compiles only in member context (it reads ``member``)."""
@@ -223,10 +254,21 @@ class _Build:
         self.context = context
         self.attributes = attributes
         self.roles = roles
+        self.level = 0
+        self.deepest = 0
 
     def build(self, node: ex.Node) -> Compiled:
         method = getattr(self, "_" + type(node).__name__.lower())
-        return method(node)  # type: ignore[no-any-return]
+        self.level += 1
+        self.deepest = max(self.deepest, self.level)
+        try:
+            return method(node)  # type: ignore[no-any-return]
+        finally:
+            self.level -= 1
+
+    def _below(self, depth: int) -> None:
+        """Count ``depth`` more levels below the current node (a definition, an argument)."""
+        self.deepest = max(self.deepest, self.level + depth)
 
     def _literal(self, node: ex.Literal) -> Compiled:
         value = node.value
@@ -262,7 +304,9 @@ class _Build:
             )
         if name in defs.expressions:
             context = MEMBER if self.context == MEMBER else ROW
-            return self.compiler.definition(name, node, context)
+            compiled = self.compiler.definition(name, node, context)
+            self._below(self.compiler.depth(name, context))
+            return compiled
         if defs.columns and name not in defs.columns and name not in defs.optional_columns:
             pool = defs.columns | defs.optional_columns
             raise CompileError(
@@ -444,9 +488,20 @@ class _Build:
                         arg.line,
                         arg.col + 1 + (exc.pos or 0),
                     ) from None
+                reason = unsafe_reason(pattern.pattern) if isinstance(pattern, re.Pattern) else None
+                if reason:
+                    raise CompileError(
+                        "ASN212",
+                        f"pattern {arg.value!r} may take exponential time: {reason}; "
+                        "write it without the nested repetition",
+                        arg.line,
+                        arg.col + 1,
+                    )
                 args.append(_constant(pattern))
             elif function.name in ("count", "distinct"):
-                args.append(_Build(self.compiler, MEMBER, frozenset(), frozenset()).build(arg))
+                inner = _Build(self.compiler, MEMBER, frozenset(), frozenset())
+                args.append(inner.build(arg))
+                self._below(inner.deepest)
             else:
                 args.append(self.build(arg))
         impl = function.impl

@@ -34,6 +34,12 @@ CODES: dict[str, str] = {
     "ASN110": "schema-unknown-key",
     "ASN111": "schema-missing-key",
     "ASN112": "schema-invalid",
+    "ASN120": "limit-file-size",
+    "ASN121": "limit-yaml-aliases",
+    "ASN122": "limit-yaml-expansion",
+    "ASN123": "yaml-recursive-alias",
+    "ASN124": "limit-yaml-depth",
+    "ASN125": "yaml-bad-character",
     "ASN201": "expr-syntax",
     "ASN202": "expr-unknown-name",
     "ASN203": "expr-unknown-function",
@@ -41,6 +47,9 @@ CODES: dict[str, str] = {
     "ASN205": "expr-invalid-regex",
     "ASN206": "expr-type",
     "ASN207": "expr-context",
+    "ASN210": "limit-expr-length",
+    "ASN211": "limit-expr-depth",
+    "ASN212": "expr-unsafe-regex",
     "ASN301": "rule-unknown-reference",
     "ASN302": "rule-unknown-hook",
     "ASN304": "template-syntax",
@@ -78,6 +87,10 @@ CODES: dict[str, str] = {
     "ASN703": "include-ignored-keys",
     "ASN790": "rule-test-failed",
     "ASN791": "rule-test-invalid",
+    "ASN410": "pool-bad-encoding",
+    "ASN411": "pool-duplicate-column",
+    "ASN412": "pool-out-of-memory",
+    "ASN420": "pool-candidate-refused",
 }
 """Stable diagnostic codes and their readable names; never renumbered."""
 

@@ -4,19 +4,28 @@ The syntax is defined only by ``grammar/expr.lark``; this module builds the LALR
 once per process and turns Lark's tree into frozen dataclasses that carry the 1-based
 line and column (inside the expression text) of each node. Names are not resolved here:
 see :mod:`asnrules.compiler`.
+
+Expressions are bounded (see "Limits" in docs/cli.md): their length before parsing, and
+the depth of the tree after it; the tree is built without recursion, so the bound is
+checked before anything recursive (compiling, evaluating) sees the tree.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 from typing import Any
 
-from lark import Lark, Token, Transformer, Tree, v_args
+from lark import Lark, Token, Transformer_NonRecursive, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from .resources import data_dir
+
+MAX_LENGTH = 10_000
+"""Longest expression, in characters (ASN210)."""
+MAX_DEPTH = 100
+"""Deepest expression tree (ASN211): ``a or b or c`` is 3 deep, ``f(g(x))`` 3 deep."""
 
 
 @dataclass(frozen=True)
@@ -122,13 +131,14 @@ class Conditional(Node):
 
 
 class ExpressionSyntaxError(Exception):
-    """A syntax error at a 1-based ``line``/``col`` of the expression text."""
+    """A syntax error (or a passed limit, by ``code``) at a 1-based ``line``/``col``."""
 
-    def __init__(self, message: str, line: int, col: int) -> None:
+    def __init__(self, message: str, line: int, col: int, code: str = "ASN201") -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.col = col
+        self.code = code
 
 
 @cache
@@ -142,7 +152,7 @@ def _pos(meta_or_token: object) -> tuple[int, int]:
 
 
 @v_args(meta=True)
-class _Build(Transformer[Token, Node]):
+class _Build(Transformer_NonRecursive[Token, Node]):
     def name(self, meta: object, children: list[Token]) -> Node:
         return Name(*_pos(children[0]), str(children[0]).lower())
 
@@ -252,8 +262,17 @@ def parse(text: str) -> Node:
     Raises
     ------
     ExpressionSyntaxError
-        With a readable message and the 1-based position inside ``text``.
+        With a readable message and the 1-based position inside ``text``; code ASN210
+        or ASN211 when the expression is longer or deeper than the limits.
     """
+    if len(text) > MAX_LENGTH:
+        raise ExpressionSyntaxError(
+            f"expression is {len(text)} characters long; the limit is {MAX_LENGTH}: "
+            "split it into named conditions",
+            1,
+            1,
+            "ASN210",
+        )
     try:
         tree = _parser().parse(text)
     except UnexpectedEOF as exc:
@@ -286,6 +305,7 @@ def parse(text: str) -> Node:
     node = tree if isinstance(tree, Node) else _Build().transform(tree)
     if isinstance(node, Tree):  # pragma: no cover - grammar always reduces
         raise ExpressionSyntaxError("could not parse expression", 1, 1)
+    _check_depth(node)
     return node
 
 
@@ -303,6 +323,34 @@ def _hint(text: str, exc: UnexpectedCharacters) -> str:
         keyword = word.group(0)
         return f"; keywords are lower-case: write {keyword.lower()!r}, not {keyword!r}"
     return ""
+
+
+def children(node: Node) -> list[Node]:
+    """The direct sub-expressions of ``node``."""
+    found: list[Node] = []
+    for f in fields(node):
+        value = getattr(node, f.name)
+        if isinstance(value, Node):
+            found.append(value)
+        elif isinstance(value, tuple):
+            found.extend(v for v in value if isinstance(v, Node))
+    return found
+
+
+def _check_depth(root: Node) -> None:
+    """Raise ASN211 at the first node deeper than :data:`MAX_DEPTH` (walked without recursion)."""
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ExpressionSyntaxError(
+                f"expression nests more than {MAX_DEPTH} levels deep: "
+                "split it into named conditions",
+                node.line,
+                node.col,
+                "ASN211",
+            )
+        stack.extend((child, depth + 1) for child in reversed(children(node)))
 
 
 def text_at(text: str, exc: UnexpectedCharacters) -> str:

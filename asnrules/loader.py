@@ -297,7 +297,7 @@ class _Loader:
         try:
             return ex.parse(str(where.value))
         except ex.ExpressionSyntaxError as exc:
-            self._report(where, "ASN201", exc.message, exc.line, exc.col)
+            self._report(where, exc.code, exc.message, exc.line, exc.col)
             return None
 
     def _expr(
@@ -349,7 +349,7 @@ class _Loader:
                 node = ex.parse(piece)
                 compiled = self.compiler.compile(node, ASSOCIATION, attributes, roles)
             except ex.ExpressionSyntaxError as exc:
-                self._report(where, "ASN201", exc.message, 1, offset + exc.col)
+                self._report(where, exc.code, exc.message, 1, offset + exc.col)
                 return None
             except CompileError as exc:
                 self._report(where, exc.code, exc.message, 1, offset + exc.col)

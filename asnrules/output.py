@@ -10,6 +10,7 @@ from typing import Any
 from .association import Association
 from .compiler import Scope
 from .diagnostics import Diagnostic, OutputError
+from .pool import ORIGINAL, ORIGINAL_NAMES
 from .writing import name_problem, write_set
 
 
@@ -143,8 +144,21 @@ def orphan_table(
     indexes: Sequence[int],
     columns: Sequence[str],
     delimiter: str = "|",
+    table: Any = None,
 ) -> str:
-    """The orphan rows as a delimited table with a header line."""
+    """The orphan rows as a delimited table with a header line, as the pool had them.
+
+    With a pool ``table`` read from a file, its original header names and cells are
+    written (original case, empty cells empty); otherwise the rows as given.
+    """
+    meta = getattr(table, "meta", None) or {}
+    original = meta.get(ORIGINAL)
+    if original:
+        names = list(meta.get(ORIGINAL_NAMES) or original)
+        cells = list(original.values())
+        lines = [delimiter.join(names)]
+        lines.extend(delimiter.join(column[i] for column in cells) for i in indexes)
+        return "\n".join(lines) + "\n"
     lines = [delimiter.join(columns)]
     lines.extend(delimiter.join(rows[i].get(c, "") for c in columns) for i in indexes)
     return "\n".join(lines) + "\n"

@@ -5,6 +5,12 @@ its 1-based line and column in a side table keyed by the path of keys and indexe
 leads to it. All scalars are read as strings: YAML 1.1 would read ``01243`` as 675 and
 ``no`` as False, and program ids or flags must survive as written. Only an empty value
 or ``~`` becomes ``None``.
+
+Reading is bounded (see "Limits" in docs/cli.md): the file's size, its nesting depth and
+its number of aliases are checked on the event stream before anything is built, and the
+number of values aliases expand to is counted while converting, so that a small file of
+nested aliases cannot take the memory of the machine; an alias inside its own anchor is
+an error, not an endless recursion.
 """
 
 from __future__ import annotations
@@ -23,6 +29,15 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 
 PathKey = tuple[str | int, ...]
+
+MAX_FILE_BYTES = 1_048_576
+"""Largest rule file read (ASN120); the bundled rulesets are about 13 KB each."""
+MAX_ALIASES = 100
+"""Most aliases (``*name``) in one rule file (ASN121)."""
+MAX_NODES = 100_000
+"""Most values a document may expand to once aliases are followed (ASN122)."""
+MAX_DEPTH = 50
+"""Deepest nesting of mappings and lists (ASN124); the bundled rulesets nest 6 deep."""
 
 
 @dataclass(frozen=True)
@@ -113,19 +128,27 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, SourceMap]:
     ------
     AsnRulesError
         ASN001 when the file cannot be read, ASN101 on YAML syntax errors, ASN102 on
-        duplicate keys.
+        duplicate keys, ASN120-ASN125 when a limit is passed or a character is not allowed.
     """
     name = display or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            message = f"rule file is {size} bytes; the limit is {MAX_FILE_BYTES} bytes"
+            raise error(name, "ASN120", message, 1, 1)
+        raw = path.read_bytes()
     except OSError as exc:
         message = f"cannot read rule file: {exc.strerror}"
         raise error(name, "ASN001", message) from None
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        message = f"rule file is not UTF-8 text (byte {exc.start})"
-        raise error(name, "ASN101", message, 1, 1) from None
+        line, col = byte_position(raw, exc.start)
+        message = f"rule file is not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be decoded"
+        raise error(name, "ASN101", message, line, col) from None
     lines = text.splitlines()
     try:
+        _check_events(text, name, lines)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -134,21 +157,21 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, SourceMap]:
             line = max(len(lines), 1)
             col = len(lines[-1]) + 1 if lines else 1
         message = f"YAML syntax error: {exc.problem or exc.context}{_yaml_hint(exc, lines)}"
-        raise AsnRulesError(
-            [
-                Diagnostic(
-                    name,
-                    line,
-                    col,
-                    "ASN101",
-                    message,
-                    source_line=lines[line - 1] if 0 < line <= len(lines) else "",
-                )
-            ]
-        ) from None
+        code = "ASN101"
+        if "nesting depth" in message:  # libyaml's own bound on flow nesting
+            code, message = "ASN124", f"mappings and lists nest more than {MAX_DEPTH} deep"
+        raise AsnRulesError([_diagnostic(name, lines, line, col, code, message)]) from None
+    except yaml.reader.ReaderError as exc:
+        line, col = text_position(text, exc.position)
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        message = (
+            f"character U+{ord(char):04X} is not allowed in a rule file "
+            f"(control characters other than tab and line breaks)"
+        )
+        raise AsnRulesError([_diagnostic(name, lines, line, col, "ASN125", message)]) from None
     source = SourceMap(name, lines, {}, {})
     problems: list[Diagnostic] = []
-    data = _convert(node, (), source, problems) if node is not None else None
+    data = _Converter(source, problems).convert(node) if node is not None else None
     if problems:
         raise AsnRulesError(problems)
     return data, source
@@ -178,6 +201,46 @@ def _yaml_hint(exc: yaml.MarkedYAMLError, lines: list[str]) -> str:
     return ""
 
 
+def _diagnostic(
+    name: str, lines: list[str], line: int, col: int, code: str, msg: str
+) -> Diagnostic:
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    return Diagnostic(name, line, col, code, msg, source_line=text)
+
+
+def text_position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of character ``index`` of ``text``."""
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def byte_position(raw: bytes, index: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of byte ``index`` of UTF-8 ``raw``."""
+    line = raw.count(b"\n", 0, index) + 1
+    start = raw.rfind(b"\n", 0, index) + 1
+    return line, len(raw[start:index].decode("utf-8", errors="replace")) + 1
+
+
+def _check_events(text: str, name: str, lines: list[str]) -> None:
+    """Check nesting depth and alias count on the event stream (nothing is built yet)."""
+    depth = aliases = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line, col = event.start_mark.line + 1, event.start_mark.column + 1
+                message = f"mappings and lists nest more than {MAX_DEPTH} deep"
+                raise AsnRulesError([_diagnostic(name, lines, line, col, "ASN124", message)])
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                line, col = event.start_mark.line + 1, event.start_mark.column + 1
+                message = f"more than {MAX_ALIASES} aliases in one rule file"
+                raise AsnRulesError([_diagnostic(name, lines, line, col, "ASN121", message)])
+
+
 def _position(node: yaml.Node) -> Position:
     style = getattr(node, "style", None) if isinstance(node, yaml.ScalarNode) else None
     return Position(node.start_mark.line + 1, node.start_mark.column + 1, style or None)
@@ -190,27 +253,57 @@ def _at(source: SourceMap, node: yaml.Node, code: str, message: str) -> Diagnost
     )
 
 
-def _convert(node: yaml.Node, path: PathKey, source: SourceMap, problems: list[Diagnostic]) -> Any:
-    source.values[path] = _position(node)
-    if isinstance(node, yaml.ScalarNode):
-        if not node.style and node.value in ("", "~"):
-            return None
-        return node.value
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(child, (*path, i), source, problems) for i, child in enumerate(node.value)]
-    result: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(_at(source, key_node, "ASN112", "mapping keys must be plain names"))
-            continue
-        key = str(key_node.value)
-        child = (*path, key)
-        if key in result:
-            problems.append(_at(source, key_node, "ASN102", f"duplicate key {key!r}"))
-            continue
-        source.keys[child] = _position(key_node)
-        result[key] = _convert(value_node, child, source, problems)
-    return result
+class _Converter:
+    """Turn composed nodes into plain data, recording positions, with aliases bounded.
+
+    An alias is the same node object met again; the values it expands to are counted
+    (ASN122), and a node met again inside itself is a recursive alias (ASN123).
+    """
+
+    def __init__(self, source: SourceMap, problems: list[Diagnostic]) -> None:
+        self.source = source
+        self.problems = problems
+        self.count = 0
+        self.open: set[int] = set()
+
+    def convert(self, node: yaml.Node, path: PathKey = ()) -> Any:
+        source = self.source
+        self.count += 1
+        if self.count > MAX_NODES:
+            message = f"aliases expand this document to more than {MAX_NODES} values"
+            raise AsnRulesError([_at(source, node, "ASN122", message)])
+        source.values[path] = _position(node)
+        if isinstance(node, yaml.ScalarNode):
+            if not node.style and node.value in ("", "~"):
+                return None
+            return node.value
+        if id(node) in self.open:
+            message = "an alias refers to a mapping or list that contains it (recursive alias)"
+            raise AsnRulesError([_at(source, node, "ASN123", message)])
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.convert(child, (*path, i)) for i, child in enumerate(node.value)]
+            return self._mapping(node, path)
+        finally:
+            self.open.discard(id(node))
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                message = "mapping keys must be plain names"
+                self.problems.append(_at(self.source, key_node, "ASN112", message))
+                continue
+            key = str(key_node.value)
+            child = (*path, key)
+            if key in result:
+                message = f"duplicate key {key!r}"
+                self.problems.append(_at(self.source, key_node, "ASN102", message))
+                continue
+            self.source.keys[child] = _position(key_node)
+            result[key] = self.convert(value_node, child)
+        return result
 
 
 def expression_position(

@@ -61,7 +61,10 @@ def main() -> int:
             elapsed = time.perf_counter() - start
             files = [
                 *result.files,
-                ("orphans.csv", orphan_table(result.rows, result.orphans, result.columns)),
+                (
+                    "orphans.csv",
+                    orphan_table(result.rows, result.orphans, result.columns, table=result.table),
+                ),
             ]
             write_all(out, files)
             cmp = compare_folders(out, folder, out / "orphans.csv")

@@ -47,7 +47,7 @@ def test_generate_writes_association_files(tmp_path: Path) -> None:
     assert data["asn_rule"] == "candidate_Asn_Lv3Image"
     members = data["products"][0]["members"]
     assert {m["exptype"] for m in members} == {"science", "target_acquisition"}
-    assert (out / "orphans.csv").read_text().startswith("filename|")
+    assert (out / "orphans.csv").read_text().startswith("FILENAME|")  # as the pool has it
     assert not list(out.glob("*.tmp"))
 
 

@@ -55,7 +55,13 @@ def test_same_associations_as_reference(pool: str, tmp_path: Path) -> None:
     result = run(corpus / "pools" / f"{pool}.csv")
     write_all(
         tmp_path,
-        [*result.files, ("orphans.csv", orphan_table(result.rows, result.orphans, result.columns))],
+        [
+            *result.files,
+            (
+                "orphans.csv",
+                orphan_table(result.rows, result.orphans, result.columns, table=result.table),
+            ),
+        ],
     )
     cmp = compare_folders(tmp_path, corpus / "goldens" / "default" / pool, tmp_path / "orphans.csv")
     assert cmp.only_ours == [] and cmp.only_golden == [], cmp
