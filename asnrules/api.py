@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +87,7 @@ def run(
     all_candidates: bool = False,
     version_id: str | None = None,
     finalize: bool = True,
+    merge: bool = False,
     delimiter: str = "|",
     pool_format: str = "ascii",
     pool: Any = None,
@@ -112,6 +113,7 @@ def run(
         options = Options(discover=False, version_id=version_id, finalize=finalize)
     else:
         options = Options(version_id=version_id, finalize=finalize)
+    options = replace(options, merge=merge)
     warnings = [
         f"candidate {cid!r} not found in pool"
         for cid in unknown_candidates(rows, ruleset, ids or [])
@@ -137,6 +139,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-d", "--delimiter", default="|")
     parser.add_argument("--pool-format", default="ascii")
     parser.add_argument("--no-finalize", action="store_true")
+    parser.add_argument("--merge", action="store_true")
     parser.add_argument("--save-orphans", nargs="?", const="orphaned.csv", default=None)
     parser.add_argument("-v", "--verbose", action="store_true")
     return parser
@@ -181,6 +184,7 @@ class Main:
             all_candidates=self.parsed.all_candidates,
             version_id=version,
             finalize=not self.parsed.no_finalize,
+            merge=self.parsed.merge,
             delimiter=self.parsed.delimiter,
             pool_format=self.parsed.pool_format,
             pool=pool,

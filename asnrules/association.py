@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeAlias
 
 from .compiler import Scope
 from .ruleset import Rule
@@ -43,6 +43,10 @@ class Member:
         return self.row.get(name)
 
 
+Product: TypeAlias = "tuple[str, list[Member]]"
+"""A product of an association file: its name and its members."""
+
+
 @dataclass
 class Association:
     """An association under construction.
@@ -74,6 +78,14 @@ class Association:
     """The ruleset's "not set" values (for hooks that read rows)."""
     founder: Member | None = None
     """The member that started the association (kept when a hook rearranges members)."""
+    merged_products: list[Product] | None = None
+    """Every product, once other associations were merged into this one (``--merge``)."""
+
+    def products(self) -> list[Product]:
+        """The products written to the file: one of its own members unless merged."""
+        if self.merged_products is not None:
+            return self.merged_products
+        return [(str(self.builtins.get("product", "")), self.members)]
 
     def values(self, name: str) -> frozenset[str]:
         """The values the members have for an attribute: pinned and recorded ones."""

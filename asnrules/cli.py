@@ -88,6 +88,9 @@ def generate(
     no_finalize: Annotated[
         bool, typer.Option("--no-finalize", help="Skip hooks, validity checks and de-duplication.")
     ] = False,
+    merge: Annotated[
+        bool, typer.Option("--merge", help="Merge Stage 2 associations of one candidate.")
+    ] = False,
     save_orphans: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
@@ -126,6 +129,7 @@ def generate(
             all_candidates=all_candidates,
             version_id=version_id,
             finalize=not no_finalize,
+            merge=merge,
             delimiter=delimiter,
             pool_format=pool_format,
         )

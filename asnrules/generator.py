@@ -19,6 +19,7 @@ from .candidates import candidates_in_order, parse_cell, rewrite
 from .diagnostics import AsnRulesError, Diagnostic
 from .engine import Run
 from .finalize import finalize_stage
+from .merge import merge_associations
 from .ruleset import Ruleset
 
 
@@ -38,6 +39,8 @@ class Options:
         Version tag for file names and the ``version_id`` key.
     finalize : bool
         Run hooks, validity checks and de-duplication.
+    merge : bool
+        Merge the associations of mergeable stages by candidate and type.
     """
 
     candidate_ids: Sequence[str] | None = None
@@ -45,6 +48,7 @@ class Options:
     keep_candidates: bool = True
     version_id: str | None = None
     finalize: bool = True
+    merge: bool = False
 
 
 def check_columns(columns: Sequence[str], ruleset: Ruleset, pool_label: str) -> None:
@@ -121,12 +125,21 @@ def generate(
         for n, asn in enumerate(made, 1):
             asn.sequence = n
             asn.builtins["product"] = asn.rule.product(asn.scope(ruleset.not_set))
-        return made
+        return _merged(made, ruleset) if options.merge else made
     result: list[Association] = []
     for stage in ruleset.stages:
         own = [a for a in made if a.rule.stage == stage.name]
         result.extend(finalize_stage(own, ruleset.not_set, stage.deduplicate))
-    return result
+    return _merged(result, ruleset) if options.merge else result
+
+
+def _merged(associations: list[Association], ruleset: Ruleset) -> list[Association]:
+    """The associations with those of mergeable stages merged (see :mod:`asnrules.merge`)."""
+    mergeable = {stage.name for stage in ruleset.stages if stage.mergeable}
+    kept = {
+        id(a) for a in merge_associations([a for a in associations if a.rule.stage in mergeable])
+    }
+    return [a for a in associations if a.rule.stage not in mergeable or id(a) in kept]
 
 
 def _selected_candidates(cells: Sequence[list[Candidate]], options: Options) -> list[Candidate]:

@@ -114,6 +114,7 @@ class Stage:
     name: str
     path: Path
     deduplicate: bool = True
+    mergeable: bool = False
 
 
 @dataclass

@@ -26,6 +26,7 @@ MODES = {
     "all-candidates": {"all_candidates": True},
     "discover": {"discover": True},
     "version-id": {"version_id": "v1"},
+    "merge": {"merge": True},
 }
 
 
