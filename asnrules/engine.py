@@ -135,6 +135,9 @@ class Run:
         self.scopes = [Scope(row, self.not_set) for row in rows]
         self.associations: list[Association] = []
         self.index: dict[str, dict[tuple[str, ...], _Bucket]] = {name: {} for name in ruleset.rules}
+        # identities of the members of each rule's associations: a row whose identity
+        # is a member of one counts as joined to that rule, whatever its own values
+        self.identities: dict[str, set[str]] = {name: set() for name in ruleset.rules}
         self._roles: dict[tuple[int, str], list[Role]] = {}
         self._select: dict[tuple[int, str], bool] = {}
         self._keys: dict[tuple[int, str], tuple[str, ...] | None] = {}
@@ -265,7 +268,9 @@ class Run:
         fields = _MemberFields(asn.rule, role, row, self.not_set, asn).compute()
         asn.members.append(Member(row, role.name, fields))
         asn.role_counts[role.name] += 1
-        asn.identities.add(row.get(self.ruleset.identity, str(i)))
+        identity = row.get(self.ruleset.identity, str(i))
+        asn.identities.add(identity)
+        self.identities[asn.rule.name].add(identity)
 
     def _offer_existing(
         self, i: int, allowed: tuple[str, ...] | None, queue: _Queue, kind: Pass
@@ -275,6 +280,8 @@ class Run:
         names = allowed if allowed is not None else tuple(self.ruleset.rules)
         for name in names:
             rule = self.ruleset.rules[name]
+            if identity in self.identities[name]:
+                joined.add(name)
             key = self._key(i, rule)
             if key is None:
                 continue
