@@ -88,6 +88,7 @@ def run(
     version_id: str | None = None,
     finalize: bool = True,
     merge: bool = False,
+    per_pool: bool = False,
     delimiter: str = "|",
     pool_format: str = "ascii",
     pool: Any = None,
@@ -99,7 +100,11 @@ def run(
     """
     ruleset, _ = load_rulesets(list(rulesets) if rulesets else None)
     table = pool if pool is not None else read_pool(pool_file, delimiter=delimiter, fmt=pool_format)
-    check_columns(list(table.colnames), ruleset, str(pool_file))
+    if per_pool and ids:
+        raise error(
+            str(pool_file), "ASN031", "--per-pool-algorithm with --ids is not offered; use one"
+        )
+    warnings = check_columns(list(table.colnames), ruleset, str(pool_file), per_pool)
     rows = pool_rows(table)
     if ids:
         options = Options(
@@ -113,8 +118,8 @@ def run(
         options = Options(discover=False, version_id=version_id, finalize=finalize)
     else:
         options = Options(version_id=version_id, finalize=finalize)
-    options = replace(options, merge=merge)
-    warnings = [
+    options = replace(options, merge=merge, per_pool=per_pool)
+    warnings += [
         f"candidate {cid!r} not found in pool"
         for cid in unknown_candidates(rows, ruleset, ids or [])
     ]
@@ -140,6 +145,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--pool-format", default="ascii")
     parser.add_argument("--no-finalize", action="store_true")
     parser.add_argument("--merge", action="store_true")
+    parser.add_argument("--per-pool-algorithm", action="store_true")
     parser.add_argument("--save-orphans", nargs="?", const="orphaned.csv", default=None)
     parser.add_argument("-v", "--verbose", action="store_true")
     return parser
@@ -185,6 +191,7 @@ class Main:
             version_id=version,
             finalize=not self.parsed.no_finalize,
             merge=self.parsed.merge,
+            per_pool=self.parsed.per_pool_algorithm,
             delimiter=self.parsed.delimiter,
             pool_format=self.parsed.pool_format,
             pool=pool,

@@ -91,6 +91,10 @@ def generate(
     merge: Annotated[
         bool, typer.Option("--merge", help="Merge Stage 2 associations of one candidate.")
     ] = False,
+    per_pool: Annotated[
+        bool,
+        typer.Option("--per-pool-algorithm", help="One run over the whole pool, all candidates."),
+    ] = False,
     save_orphans: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
@@ -130,6 +134,7 @@ def generate(
             version_id=version_id,
             finalize=not no_finalize,
             merge=merge,
+            per_pool=per_pool,
             delimiter=delimiter,
             pool_format=pool_format,
         )

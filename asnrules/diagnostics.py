@@ -23,6 +23,8 @@ class Severity(str, Enum):
 CODES: dict[str, str] = {
     "ASN001": "file-not-found",
     "ASN002": "include-error",
+    "ASN030": "pool-no-candidate-column",
+    "ASN031": "per-pool-with-ids",
     "ASN101": "yaml-syntax",
     "ASN102": "yaml-duplicate-key",
     "ASN110": "schema-unknown-key",

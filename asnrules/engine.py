@@ -133,6 +133,8 @@ class Run:
         self.serials = serials
         self.not_set = ruleset.not_set
         self.scopes = [Scope(row, self.not_set) for row in rows]
+        self.current = Pass.BOTH
+        """The pass being served."""
         self.associations: list[Association] = []
         self.index: dict[str, dict[tuple[str, ...], _Bucket]] = {name: {} for name in ruleset.rules}
         # identities of the members of each rule's associations: a row whose identity
@@ -254,7 +256,9 @@ class Run:
                 return False
         return True
 
-    def _commit(self, asn: Association, role: Role, new_pins: dict[str, str], i: int) -> None:
+    def _commit(
+        self, name: str, asn: Association, role: Role, new_pins: dict[str, str], i: int
+    ) -> None:
         row = self.rows[i]
         scope = self.scopes[i]
         asn.pins.update(new_pins)
@@ -270,7 +274,7 @@ class Run:
         asn.role_counts[role.name] += 1
         identity = row.get(self.ruleset.identity, str(i))
         asn.identities.add(identity)
-        self.identities[asn.rule.name].add(identity)
+        self.identities[name].add(identity)
 
     def _offer_existing(
         self, i: int, allowed: tuple[str, ...] | None, queue: _Queue, kind: Pass
@@ -298,10 +302,10 @@ class Run:
                 if not self._selected(i, rule):
                     break
                 found = self._match(asn, rule, i, creating=False)
-                if found is None:
+                if found is None or not self._admit(name, asn, i, queue):
                     continue
                 role, pins = found
-                self._commit(asn, role, pins, i)
+                self._commit(name, asn, role, pins, i)
                 bucket.filled(asn, role)
                 joined.add(name)
                 if role.reoffer and kind is Pass.BOTH:
@@ -324,11 +328,12 @@ class Run:
             found = self._match(None, rule, i, creating=True)
             if found is None:
                 continue
+            start = self._start(name, i, queue)
+            if start is None:
+                continue
             role, pins = found
-            asn = Association(
-                rule, self.candidate, self.run, next(self.serials), not_set=self.not_set
-            )
-            self._commit(asn, role, pins, i)
+            asn = Association(rule, *start, next(self.serials), not_set=self.not_set)
+            self._commit(name, asn, role, pins, i)
             self.associations.append(asn)
             bucket = self.index[name].get(key)
             if bucket is None:
@@ -338,6 +343,15 @@ class Run:
             if role.reoffer:
                 queue.add(Pass.EXISTING, (name,), i)
 
+    # -- candidates (overridden by the per-pool run) ----------------------------------------
+    def _admit(self, name: str, asn: Association, i: int, queue: _Queue) -> bool:
+        """Whether row ``i``, matching ``asn`` of rule ``name``, may join it."""
+        return True
+
+    def _start(self, name: str, i: int, queue: _Queue) -> tuple[Candidate, str] | None:
+        """Candidate and run label of an association row ``i`` starts (``None``: none)."""
+        return self.candidate, self.run
+
     def generate(self) -> list[Association]:
         """Run every pass; return the associations in creation order."""
         queue = _Queue()
@@ -345,6 +359,7 @@ class Run:
             queue.add(Pass.BOTH, None, i)
         while (popped := queue.pop()) is not None:
             kind, batch = popped
+            self.current = kind
             for i in batch.rows:
                 joined = self._offer_existing(i, batch.rules, queue, kind)
                 if kind is Pass.BOTH:

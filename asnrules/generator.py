@@ -20,6 +20,7 @@ from .diagnostics import AsnRulesError, Diagnostic
 from .engine import Run
 from .finalize import finalize_stage
 from .merge import merge_associations
+from .per_pool import CANDIDATE_RUN, PoolRun
 from .ruleset import Ruleset
 
 
@@ -41,6 +42,8 @@ class Options:
         Run hooks, validity checks and de-duplication.
     merge : bool
         Merge the associations of mergeable stages by candidate and type.
+    per_pool : bool
+        One run over the whole pool, every candidate at once (see :mod:`asnrules.per_pool`).
     """
 
     candidate_ids: Sequence[str] | None = None
@@ -49,10 +52,21 @@ class Options:
     version_id: str | None = None
     finalize: bool = True
     merge: bool = False
+    per_pool: bool = False
 
 
-def check_columns(columns: Sequence[str], ruleset: Ruleset, pool_label: str) -> None:
+def check_columns(
+    columns: Sequence[str], ruleset: Ruleset, pool_label: str, per_pool: bool = False
+) -> list[str]:
     """Raise a clear error when the pool lacks columns the rules read.
+
+    In a per-pool run, a pool without the candidate column is read as naming no
+    candidate: only discovery can make associations, which a returned warning says.
+
+    Returns
+    -------
+    list of str
+        Warnings (``path:1:1: ASN030 ...``).
 
     Raises
     ------
@@ -60,8 +74,16 @@ def check_columns(columns: Sequence[str], ruleset: Ruleset, pool_label: str) -> 
         ASN402 naming every missing column and where a rule uses it.
     """
     missing = ruleset.missing_columns(columns)
-    if ruleset.candidate_column not in columns:
-        missing.setdefault(ruleset.candidate_column, "candidate column")
+    column = ruleset.candidate_column
+    warnings = []
+    if per_pool and column not in columns:
+        missing.pop(column, None)
+        warnings.append(
+            f"{pool_label}:1:1: ASN030 pool has no candidate column {column!r}: "
+            "no candidate associations, only discovered ones"
+        )
+    elif column not in columns:
+        missing.setdefault(column, "candidate column")
     if missing:
         names = ", ".join(sorted(missing))
         where = "; ".join(f"{c} (used at {w})" for c, w in sorted(missing.items()))
@@ -76,6 +98,7 @@ def check_columns(columns: Sequence[str], ruleset: Ruleset, pool_label: str) -> 
                 )
             ]
         )
+    return warnings
 
 
 def generate(
@@ -111,12 +134,14 @@ def generate(
         for candidate in found:
             rows_of.setdefault(candidate, []).append(i)
     made: list[Association] = []
-    if options.keep_candidates:
+    if options.per_pool:
+        made.extend(PoolRun(ruleset, rows, serials, options.discover).generate())
+    elif options.keep_candidates:
         for candidate in _selected_candidates(cells, options):
             cell = rewrite(candidate)
             sub = [{**rows[i], column: cell} for i in dict.fromkeys(rows_of[candidate])]
-            made.extend(Run(ruleset, sub, candidate, "candidate", serials).generate())
-    if options.discover and options.candidate_ids is None:
+            made.extend(Run(ruleset, sub, candidate, CANDIDATE_RUN, serials).generate())
+    if options.discover and options.candidate_ids is None and not options.per_pool:
         discovered = Candidate(ruleset.discovered_id, ruleset.discovered_type)
         made.extend(Run(ruleset, rows, discovered, "discover", serials).generate())
     for asn in made:
@@ -125,12 +150,23 @@ def generate(
         for n, asn in enumerate(made, 1):
             asn.sequence = n
             asn.builtins["product"] = asn.rule.product(asn.scope(ruleset.not_set))
-        return _merged(made, ruleset) if options.merge else made
+        return _kept(made, ruleset, options)
     result: list[Association] = []
     for stage in ruleset.stages:
         own = [a for a in made if a.rule.stage == stage.name]
         result.extend(finalize_stage(own, ruleset.not_set, stage.deduplicate))
-    return _merged(result, ruleset) if options.merge else result
+    return _kept(result, ruleset, options)
+
+
+def _kept(associations: list[Association], ruleset: Ruleset, options: Options) -> list[Association]:
+    """The associations to output, merged if asked.
+
+    A per-pool run's candidate associations are dropped here when not kept: they took
+    part in de-duplication.
+    """
+    if options.per_pool and not options.keep_candidates:
+        associations = [a for a in associations if a.run != CANDIDATE_RUN]
+    return _merged(associations, ruleset) if options.merge else associations
 
 
 def _merged(associations: list[Association], ruleset: Ruleset) -> list[Association]:

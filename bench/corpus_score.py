@@ -27,6 +27,7 @@ MODES = {
     "discover": {"discover": True},
     "version-id": {"version_id": "v1"},
     "merge": {"merge": True},
+    "per-pool": {"per_pool": True},
 }
 
 

@@ -79,7 +79,7 @@ def test_pool_without_candidate_column_says_so() -> None:
 
 # The reference's other modes, by the options given to asnrules (mega_pool has default
 # goldens only).
-MODES: dict[str, dict[str, Any]] = {"merge": {"merge": True}}
+MODES: dict[str, dict[str, Any]] = {"merge": {"merge": True}, "per-pool": {"per_pool": True}}
 
 
 @pytest.mark.parametrize(
@@ -87,3 +87,13 @@ MODES: dict[str, dict[str, Any]] = {"merge": {"merge": True}}
 )
 def test_same_associations_as_reference_in_mode(mode: str, pool: str, tmp_path: Path) -> None:
     check_golden(pool, mode, MODES[mode], tmp_path)
+
+
+def test_per_pool_without_candidate_column_warns_and_finds_what_the_reference_finds(
+    tmp_path: Path,
+) -> None:
+    corpus = corpus_or_skip()
+    pool = "jw93060_20150312T160130_pool"
+    result = run(corpus / "pools" / f"{pool}.csv", per_pool=True)
+    assert any("ASN030" in w and "asn_candidate" in w for w in result.warnings)
+    check_golden(pool, "per-pool", {"per_pool": True}, tmp_path)
