@@ -2,7 +2,8 @@
 
 Usage:
     python bench/pool_variants.py make KIND POOL... -o OUT.csv [--seed N]
-    python bench/pool_variants.py check [--seeds N] [--kinds KIND...] [--reference PATH]
+    python bench/pool_variants.py check [--seeds N] [--kinds KIND...] [--mode MODE]
+                                        [--reference PATH]
 
 ``make`` writes one variant. ``check`` builds variants of small corpus pools in a
 temporary folder, runs the reference (``asn_generate`` of a scratch venv; nothing of it is
@@ -11,8 +12,9 @@ kept) and asnrules on each, compares them with the corpus's "same associations" 
 
 Kinds: ``stack`` (several pools in one, columns united), ``shuffle`` (rows in a random
 order), ``columns`` (columns permuted, names upper-cased), ``programs`` (every program
-renumbered), ``subset`` (a random half of the rows), and ``stack-mix`` (a stack with its
-rows shuffled and its columns permuted).
+renumbered), ``subset`` (a random half of the rows), ``stack-mix`` (a stack with its
+rows shuffled and its columns permuted) and ``twin`` (a pool stacked with a copy of
+itself whose programs are renumbered: every file name is there twice).
 """
 
 from __future__ import annotations
@@ -138,9 +140,16 @@ KINDS: dict[str, Callable[[list[Table], random.Random], Table]] = {
     "programs": lambda tables, rng: renumber_programs(stack(tables), rng),
     "subset": lambda tables, rng: subset(stack(tables), rng),
     "stack-mix": lambda tables, rng: permute_columns(shuffle(stack(tables), rng), rng),
+    "twin": lambda tables, rng: stack([stack(tables), renumber_programs(stack(tables), rng)]),
 }
 # how many pools each kind draws
-SIZES = {"stack": (2, 4), "stack-mix": (2, 3)}
+SIZES = {"stack": (2, 4), "stack-mix": (2, 3), "twin": (1, 1)}
+# options given to the reference and to asnrules in each mode
+MODES: dict[str, tuple[list[str], dict[str, bool]]] = {
+    "default": ([], {}),
+    "merge": (["--merge"], {"merge": True}),
+    "per-pool": (["--per-pool-algorithm"], {"per_pool": True}),
+}
 
 
 def make(kind: str, pools: Sequence[str], seed: int) -> Table:
@@ -154,16 +163,20 @@ def _pool_path(name: str) -> Path:
     return path if path.suffix == ".csv" else CORPUS / "pools" / f"{name}.csv"
 
 
-def compare_on(pool: Path, reference: Path, work: Path) -> tuple[bool, str]:
-    """Run the reference and asnrules on a pool; return (same, short reason)."""
+def compare_on(pool: Path, reference: Path, work: Path, mode: str) -> tuple[bool, str]:
+    """Run the reference and asnrules on a pool in a mode; return (same, short reason)."""
+    arguments, options = MODES[mode]
     ref_out, ours_out = work / "reference", work / "ours"
     ref_out.mkdir()
     done = subprocess.run(
-        [str(reference), str(pool), "-p", str(ref_out)], capture_output=True, text=True, check=False
+        [str(reference), str(pool), "-p", str(ref_out), *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         return False, f"reference rc {done.returncode}: {done.stderr.strip().splitlines()[-1:]}"
-    result = run(pool)
+    result = run(pool, **options)
     write_all(ours_out, result.files)
     cmp = compare_folders(ours_out, ref_out)
     if cmp.only_ours or cmp.only_golden:
@@ -173,7 +186,7 @@ def compare_on(pool: Path, reference: Path, work: Path) -> tuple[bool, str]:
     return True, f"{len(cmp.matched)} associations"
 
 
-def check(kinds: Sequence[str], seeds: int, reference: Path) -> int:
+def check(kinds: Sequence[str], seeds: int, reference: Path, mode: str = "default") -> int:
     """Build, run and compare variants; print a line per variant and a table per kind."""
     tally: dict[str, list[int]] = {}
     for kind in kinds:
@@ -185,7 +198,7 @@ def check(kinds: Sequence[str], seeds: int, reference: Path) -> int:
                 work = Path(tmp)
                 path = work / "variant.csv"
                 make(kind, pools, seed).write(path)
-                same, why = compare_on(path, reference, work)
+                same, why = compare_on(path, reference, work, mode)
             counts = tally.setdefault(kind, [0, 0])
             counts[0 if same else 1] += 1
             print(f"{kind:10} seed {seed} {'+'.join(pools)}: {'same' if same else 'DIFF'} ({why})")
@@ -209,11 +222,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     many.add_argument("--kinds", nargs="+", default=list(KINDS), choices=sorted(KINDS))
     many.add_argument("--seeds", type=int, default=3)
     many.add_argument("--reference", type=Path, default=REFERENCE)
+    many.add_argument("--mode", default="default", choices=sorted(MODES))
     args = parser.parse_args(argv)
     if args.command == "make":
         make(args.kind, args.pools, args.seed).write(args.output)
         return 0
-    return check(args.kinds, args.seeds, args.reference)
+    return check(args.kinds, args.seeds, args.reference, args.mode)
 
 
 if __name__ == "__main__":
