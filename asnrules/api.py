@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +180,8 @@ def run(
     all_candidates: bool = False,
     version_id: str | bool | None = None,
     finalize: bool = True,
+    merge: bool = False,
+    per_pool: bool = False,
     delimiter: str = "|",
     pool_format: str = "ascii",
     pool: Any = None,
@@ -196,7 +198,13 @@ def run(
     version_id = version_tag(version_id)
     ruleset, notes = load_rulesets(rule_files(rulesets, ignore_default))
     table = pool if pool is not None else read_pool(pool_file, delimiter=delimiter, fmt=pool_format)
-    check_columns(list(table.colnames), ruleset, str(pool_file))
+    if per_pool and ids:
+        raise error(
+            str(pool_file), "ASN031", "--per-pool-algorithm with --ids is not offered; use one"
+        )
+    warnings: list[str | Diagnostic] = list(
+        check_columns(list(table.colnames), ruleset, str(pool_file), per_pool)
+    )
     rows = pool_rows(table)
     requested = list(ids or ())
     if dms and ids:
@@ -213,7 +221,8 @@ def run(
         options = Options(discover=False, version_id=version_id, finalize=finalize)
     else:
         options = Options(version_id=version_id, finalize=finalize)
-    warnings: list[str | Diagnostic] = list(notes)
+    options = replace(options, merge=merge, per_pool=per_pool)
+    warnings = [*notes, *warnings]
     warnings += [
         f"candidate {cid!r} not found in pool"
         for cid in unknown_candidates(rows, ruleset, requested)
@@ -256,6 +265,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-d", "--delimiter", default="|")
     parser.add_argument("--pool-format", default="ascii")
     parser.add_argument("--no-finalize", action="store_true")
+    parser.add_argument("--merge", action="store_true")
+    parser.add_argument("--per-pool-algorithm", action="store_true")
     parser.add_argument("--save-orphans", nargs="?", const="orphaned.csv", default=None)
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.add_argument("--ignore-default", action="store_true")
@@ -295,6 +306,8 @@ class Main:
             all_candidates=self.parsed.all_candidates,
             version_id=self.parsed.version_id,
             finalize=not self.parsed.no_finalize,
+            merge=self.parsed.merge,
+            per_pool=self.parsed.per_pool_algorithm,
             delimiter=self.parsed.delimiter,
             pool_format=self.parsed.pool_format,
             pool=pool,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeAlias
 
 from .compiler import Scope
 from .ruleset import Rule
@@ -41,6 +41,10 @@ class Member:
         if name in self.fields:
             return self.fields[name]
         return self.row.get(name)
+
+
+Product: TypeAlias = "tuple[str, list[Member]]"
+"""A product of an association file: its name and its members."""
 
 
 @dataclass
@@ -77,6 +81,14 @@ class Association:
     keeps_creating: bool = False
     """A row joined in a ``keeps_creating`` role: rows that join from then on do not count
     as having joined the rule."""
+    merged_products: list[Product] | None = None
+    """Every product, once other associations were merged into this one (``--merge``)."""
+
+    def products(self) -> list[Product]:
+        """The products written to the file: one of its own members unless merged."""
+        if self.merged_products is not None:
+            return self.merged_products
+        return [(str(self.builtins.get("product", "")), self.members)]
 
     def values(self, name: str) -> frozenset[str]:
         """The values the members have for an attribute: pinned and recorded ones."""

@@ -189,6 +189,13 @@ def generate(
     no_finalize: Annotated[
         bool, typer.Option("--no-finalize", help="Skip hooks, validity checks and de-duplication.")
     ] = False,
+    merge: Annotated[
+        bool, typer.Option("--merge", help="Merge Stage 2 associations of one candidate.")
+    ] = False,
+    per_pool: Annotated[
+        bool,
+        typer.Option("--per-pool-algorithm", help="One run over the whole pool, all candidates."),
+    ] = False,
     save_orphans: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
@@ -239,6 +246,8 @@ def generate(
             "pool_format": pool_format,
             "ignore_default": ignore_default,
             "dms": dms,
+            "merge": merge,
+            "per_pool": per_pool,
         }
         try:
             batch = jobs_for(pools, path, ruleset or [], options, save_orphans)
@@ -262,6 +271,8 @@ def generate(
                 pool_format=pool_format,
                 ignore_default=ignore_default,
                 dms=dms,
+                merge=merge,
+                per_pool=per_pool,
             )
             _warn(result.warnings)
             files, origins = result.outputs(save_orphans)

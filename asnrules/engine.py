@@ -133,8 +133,13 @@ class Run:
         self.serials = serials
         self.not_set = ruleset.not_set
         self.scopes = [Scope(row, self.not_set) for row in rows]
+        self.current = Pass.BOTH
+        """The pass being served."""
         self.associations: list[Association] = []
         self.index: dict[str, dict[tuple[str, ...], _Bucket]] = {name: {} for name in ruleset.rules}
+        # identities of the members of each rule's associations: a row whose identity
+        # is a member of one counts as joined to that rule, whatever its own values
+        self.identities: dict[str, set[str]] = {name: set() for name in ruleset.rules}
         self._roles: dict[tuple[int, str], list[Role]] = {}
         self._select: dict[tuple[int, str], bool] = {}
         self._keys: dict[tuple[int, str], tuple[str, ...] | None] = {}
@@ -263,7 +268,9 @@ class Run:
                 return False
         return True
 
-    def _commit(self, asn: Association, role: Role, new_pins: dict[str, str], i: int) -> None:
+    def _commit(
+        self, name: str, asn: Association, role: Role, new_pins: dict[str, str], i: int
+    ) -> None:
         row = self.rows[i]
         scope = self.scopes[i]
         asn.pins.update(new_pins)
@@ -277,7 +284,9 @@ class Run:
         fields = _MemberFields(asn.rule, role, row, self.not_set, asn).compute()
         asn.members.append(Member(row, role.name, fields))
         asn.role_counts[role.name] += 1
-        asn.identities.add(row.get(self.ruleset.identity, str(i)))
+        identity = row.get(self.ruleset.identity, str(i))
+        asn.identities.add(identity)
+        self.identities[name].add(identity)
 
     def _offer_existing(
         self, i: int, allowed: tuple[str, ...] | None, queue: _Queue, kind: Pass
@@ -287,6 +296,8 @@ class Run:
         names = allowed if allowed is not None else tuple(self.ruleset.rules)
         for name in names:
             rule = self.ruleset.rules[name]
+            if identity in self.identities[name]:
+                joined.add(name)
             key = self._key(i, rule)
             if key is None:
                 continue
@@ -303,10 +314,10 @@ class Run:
                 if not self._selected(i, rule):
                     break
                 found = self._match(asn, rule, i, creating=False)
-                if found is None:
+                if found is None or not self._admit(name, asn, i, queue):
                     continue
                 role, pins = found
-                self._commit(asn, role, pins, i)
+                self._commit(name, asn, role, pins, i)
                 bucket.filled(asn, role)
                 asn.keeps_creating = asn.keeps_creating or role.keeps_creating
                 if not asn.keeps_creating:
@@ -331,11 +342,12 @@ class Run:
             found = self._match(None, rule, i, creating=True)
             if found is None:
                 continue
+            start = self._start(name, i, queue)
+            if start is None:
+                continue
             role, pins = found
-            asn = Association(
-                rule, self.candidate, self.run, next(self.serials), not_set=self.not_set
-            )
-            self._commit(asn, role, pins, i)
+            asn = Association(rule, *start, next(self.serials), not_set=self.not_set)
+            self._commit(name, asn, role, pins, i)
             self.associations.append(asn)
             bucket = self.index[name].get(key)
             if bucket is None:
@@ -345,6 +357,15 @@ class Run:
             if role.reoffer:
                 queue.add(Pass.EXISTING, (name,), i)
 
+    # -- candidates (overridden by the per-pool run) ----------------------------------------
+    def _admit(self, name: str, asn: Association, i: int, queue: _Queue) -> bool:
+        """Whether row ``i``, matching ``asn`` of rule ``name``, may join it."""
+        return True
+
+    def _start(self, name: str, i: int, queue: _Queue) -> tuple[Candidate, str] | None:
+        """Candidate and run label of an association row ``i`` starts (``None``: none)."""
+        return self.candidate, self.run
+
     def generate(self) -> list[Association]:
         """Run every pass; return the associations in creation order."""
         queue = _Queue()
@@ -352,6 +373,7 @@ class Run:
             queue.add(Pass.BOTH, None, i)
         while (popped := queue.pop()) is not None:
             kind, batch = popped
+            self.current = kind
             for i in batch.rows:
                 joined = self._offer_existing(i, batch.rules, queue, kind)
                 if kind is Pass.BOTH:

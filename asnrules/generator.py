@@ -19,6 +19,8 @@ from .candidates import candidates_in_order, parse_cell, rewrite
 from .diagnostics import AsnRulesError, Diagnostic
 from .engine import Run
 from .finalize import finalize_stage
+from .merge import merge_associations
+from .per_pool import CANDIDATE_RUN, PoolRun
 from .ruleset import Ruleset
 
 
@@ -38,6 +40,10 @@ class Options:
         Version tag for file names and the ``version_id`` key.
     finalize : bool
         Run hooks, validity checks and de-duplication.
+    merge : bool
+        Merge the associations of mergeable stages by candidate and type.
+    per_pool : bool
+        One run over the whole pool, every candidate at once (see :mod:`asnrules.per_pool`).
     """
 
     candidate_ids: Sequence[str] | None = None
@@ -45,10 +51,22 @@ class Options:
     keep_candidates: bool = True
     version_id: str | None = None
     finalize: bool = True
+    merge: bool = False
+    per_pool: bool = False
 
 
-def check_columns(columns: Sequence[str], ruleset: Ruleset, pool_label: str) -> None:
+def check_columns(
+    columns: Sequence[str], ruleset: Ruleset, pool_label: str, per_pool: bool = False
+) -> list[str]:
     """Raise a clear error when the pool lacks columns the rules read.
+
+    In a per-pool run, a pool without the candidate column is read as naming no
+    candidate: only discovery can make associations, which a returned warning says.
+
+    Returns
+    -------
+    list of str
+        Warnings (``path:1:1: ASN030 ...``).
 
     Raises
     ------
@@ -56,8 +74,16 @@ def check_columns(columns: Sequence[str], ruleset: Ruleset, pool_label: str) -> 
         ASN402 naming every missing column and where a rule uses it.
     """
     missing = ruleset.missing_columns(columns)
-    if ruleset.candidate_column not in columns:
-        missing.setdefault(ruleset.candidate_column, "candidate column")
+    column = ruleset.candidate_column
+    warnings = []
+    if per_pool and column not in columns:
+        missing.pop(column, None)
+        warnings.append(
+            f"{pool_label}:1:1: ASN030 pool has no candidate column {column!r}: "
+            "no candidate associations, only discovered ones"
+        )
+    elif column not in columns:
+        missing.setdefault(column, "candidate column")
     if missing:
         names = ", ".join(sorted(missing))
         where = "; ".join(f"{c} (used at {w})" for c, w in sorted(missing.items()))
@@ -72,6 +98,7 @@ def check_columns(columns: Sequence[str], ruleset: Ruleset, pool_label: str) -> 
                 )
             ]
         )
+    return warnings
 
 
 def generate(
@@ -107,12 +134,14 @@ def generate(
         for candidate in found:
             rows_of.setdefault(candidate, []).append(i)
     made: list[Association] = []
-    if options.keep_candidates:
+    if options.per_pool:
+        made.extend(PoolRun(ruleset, rows, serials, options.discover).generate())
+    elif options.keep_candidates:
         for candidate in _selected_candidates(cells, options):
             cell = rewrite(candidate)
             sub = [{**rows[i], column: cell} for i in dict.fromkeys(rows_of[candidate])]
-            made.extend(Run(ruleset, sub, candidate, "candidate", serials).generate())
-    if options.discover and options.candidate_ids is None:
+            made.extend(Run(ruleset, sub, candidate, CANDIDATE_RUN, serials).generate())
+    if options.discover and options.candidate_ids is None and not options.per_pool:
         discovered = Candidate(ruleset.discovered_id, ruleset.discovered_type)
         made.extend(Run(ruleset, rows, discovered, "discover", serials).generate())
     for asn in made:
@@ -121,12 +150,32 @@ def generate(
         for n, asn in enumerate(made, 1):
             asn.sequence = n
             asn.builtins["product"] = asn.rule.product(asn.scope(ruleset.not_set))
-        return made
+        return _kept(made, ruleset, options)
     result: list[Association] = []
     for stage in ruleset.stages:
         own = [a for a in made if a.rule.stage == stage.name]
         result.extend(finalize_stage(own, ruleset.not_set, stage.deduplicate))
-    return result
+    return _kept(result, ruleset, options)
+
+
+def _kept(associations: list[Association], ruleset: Ruleset, options: Options) -> list[Association]:
+    """The associations to output, merged if asked.
+
+    A per-pool run's candidate associations are dropped here when not kept: they took
+    part in de-duplication.
+    """
+    if options.per_pool and not options.keep_candidates:
+        associations = [a for a in associations if a.run != CANDIDATE_RUN]
+    return _merged(associations, ruleset) if options.merge else associations
+
+
+def _merged(associations: list[Association], ruleset: Ruleset) -> list[Association]:
+    """The associations with those of mergeable stages merged (see :mod:`asnrules.merge`)."""
+    mergeable = {stage.name for stage in ruleset.stages if stage.mergeable}
+    kept = {
+        id(a) for a in merge_associations([a for a in associations if a.rule.stage in mergeable])
+    }
+    return [a for a in associations if a.rule.stage not in mergeable or id(a) in kept]
 
 
 def _selected_candidates(cells: Sequence[list[Candidate]], options: Options) -> list[Candidate]:

@@ -474,6 +474,7 @@ class _Loader:
             self.main.document.name or self.main.path.stem,
             self.main.path,
             self.main.document.deduplicate,
+            self.main.document.mergeable,
         )
         self.ruleset.stages.append(stage)
         self._lint_file()

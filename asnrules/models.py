@@ -188,3 +188,7 @@ class Document(_Model):
     rules: dict[str, Rule] = Field(default_factory=dict)
     reoffer: list[Reoffer] = Field(default_factory=list)
     deduplicate: bool = Field(default=True, description="Drop associations with identical members.")
+    mergeable: bool = Field(
+        default=False,
+        description="With --merge, associations of one candidate and type become one file.",
+    )

@@ -17,8 +17,10 @@ from .writing import name_problem, write_set
 def document(asn: Association, not_set: frozenset[str]) -> dict[str, Any]:
     """Return the association as the ordered mapping written to its JSON file."""
     scope = Scope(None, not_set, None, asn)
-    members = [dict(m.fields) for m in asn.members]
-    products = [{"name": asn.builtins.get("product", ""), "members": members}]
+    products = [
+        {"name": name, "members": [dict(m.fields) for m in members]}
+        for name, members in asn.products()
+    ]
     data: dict[str, Any] = {}
     for key, compute in asn.rule.document:
         data[key] = products if compute is None else compute(scope)
@@ -115,7 +117,7 @@ def member_roots(associations: Sequence[Association]) -> set[str]:
     """Exposure roots (file name up to its last ``_``) of every member ``expname``."""
     roots = set()
     for asn in associations:
-        for member in asn.members:
+        for member in (m for _, members in asn.products() for m in members):
             name = Path(str(member.fields.get("expname", ""))).name
             roots.add(name.rsplit("_", 1)[0] if "_" in name else name)
     return roots

@@ -132,6 +132,7 @@ class Stage:
     name: str
     path: Path
     deduplicate: bool = True
+    mergeable: bool = False
 
 
 @dataclass

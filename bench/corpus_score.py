@@ -26,6 +26,8 @@ MODES = {
     "all-candidates": {"all_candidates": True},
     "discover": {"discover": True},
     "version-id": {"version_id": "v1"},
+    "merge": {"merge": True},
+    "per-pool": {"per_pool": True},
 }
 
 

@@ -1,6 +1,7 @@
 """Golden tests: asnrules against the reference generator's output in ../shared/corpus."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,10 +50,10 @@ PORTED = [
 ]
 
 
-@pytest.mark.parametrize("pool", PORTED)
-def test_same_associations_as_reference(pool: str, tmp_path: Path) -> None:
+def check_golden(pool: str, mode: str, options: dict[str, Any], tmp_path: Path) -> None:
+    """Assert that asnrules with ``options`` writes the mode's golden associations."""
     corpus = corpus_or_skip()
-    result = run(corpus / "pools" / f"{pool}.csv")
+    result = run(corpus / "pools" / f"{pool}.csv", **options)
     write_all(
         tmp_path,
         [
@@ -63,11 +64,16 @@ def test_same_associations_as_reference(pool: str, tmp_path: Path) -> None:
             ),
         ],
     )
-    cmp = compare_folders(tmp_path, corpus / "goldens" / "default" / pool, tmp_path / "orphans.csv")
+    cmp = compare_folders(tmp_path, corpus / "goldens" / mode / pool, tmp_path / "orphans.csv")
     assert cmp.only_ours == [] and cmp.only_golden == [], cmp
     assert cmp.orphans_ok, cmp.orphan_detail
     # the stricter goal: sequence numbers too
     assert cmp.strict_names == len(cmp.matched)
+
+
+@pytest.mark.parametrize("pool", PORTED)
+def test_same_associations_as_reference(pool: str, tmp_path: Path) -> None:
+    check_golden(pool, "default", {}, tmp_path)
 
 
 def test_pool_without_candidate_column_says_so() -> None:
@@ -75,3 +81,25 @@ def test_pool_without_candidate_column_says_so() -> None:
     with pytest.raises(AsnRulesError) as info:
         run(corpus / "pools" / "jw93060_20150312T160130_pool.csv")
     assert "asn_candidate" in info.value.diagnostics[0].message
+
+
+# The reference's other modes, by the options given to asnrules (mega_pool has default
+# goldens only).
+MODES: dict[str, dict[str, Any]] = {"merge": {"merge": True}, "per-pool": {"per_pool": True}}
+
+
+@pytest.mark.parametrize(
+    ("mode", "pool"), [(m, p) for m in MODES for p in PORTED if p != "mega_pool"]
+)
+def test_same_associations_as_reference_in_mode(mode: str, pool: str, tmp_path: Path) -> None:
+    check_golden(pool, mode, MODES[mode], tmp_path)
+
+
+def test_per_pool_without_candidate_column_warns_and_finds_what_the_reference_finds(
+    tmp_path: Path,
+) -> None:
+    corpus = corpus_or_skip()
+    pool = "jw93060_20150312T160130_pool"
+    result = run(corpus / "pools" / f"{pool}.csv", per_pool=True)
+    assert any("ASN030" in w and "asn_candidate" in w for w in result.warnings)
+    check_golden(pool, "per-pool", {"per_pool": True}, tmp_path)

@@ -1,0 +1,58 @@
+"""Rows identified by the ruleset's identity column, as the reference identifies them by file name.
+
+Pools here stack rows whose identity (``name``) collides while their other values differ.
+"""
+
+from pathlib import Path
+
+from asnrules.generator import Options, generate
+from asnrules.output import orphan_rows
+
+from .test_engine import RULES, load, rows
+
+BY_NAME = RULES.replace("name: demo\n", "name: demo\nidentity: name\n")
+
+
+def members(asns) -> list[tuple[str, list[tuple[str, str]]]]:
+    return [(a.rule.name, [(m.row["name"], m.row["band"]) for m in a.members]) for a in asns]
+
+
+def test_a_row_whose_identity_is_a_member_counts_as_joined(tmp_path: Path) -> None:
+    ruleset = load(tmp_path, BY_NAME)
+    pool = rows(
+        "s1 sci red t1 1 [('o1','observation')]",
+        # another exposure named s1, of another band: it counts as joined to every rule
+        # that the red s1 is a member of, so it starts nothing and joins nothing
+        "s1 sci blue t1 1 [('o1','observation')]",
+        "s2 sci blue t1 1 [('o1','observation')]",
+    )
+    made = generate(pool, ruleset, Options(discover=False, finalize=False))
+    assert members(made) == [
+        ("Pairs", [("s1", "red")]),
+        ("Singles", [("s1", "red")]),
+        ("Pairs", [("s2", "blue")]),
+        ("Singles", [("s2", "blue")]),
+    ]
+
+
+def test_without_collision_the_row_starts_its_own(tmp_path: Path) -> None:
+    ruleset = load(tmp_path, BY_NAME)
+    pool = rows(
+        "s1 sci red t1 1 [('o1','observation')]",
+        "s3 sci blue t1 1 [('o1','observation')]",
+    )
+    made = generate(pool, ruleset, Options(discover=False, finalize=False))
+    assert ("Pairs", [("s3", "blue")]) in members(made)
+
+
+def test_deviation_orphans_are_told_by_exposure_name(tmp_path: Path) -> None:
+    ruleset = load(tmp_path, BY_NAME)
+    pool = rows(
+        "s1 sci red t1 1 [('o1','observation')]",
+        "s1 sci blue t1 1 [('o1','observation')]",
+    )
+    asns = generate(pool, ruleset, Options(discover=False))
+    # the blue s1 is a member of nothing, yet it is no orphan: its exposure name is
+    # a member's (see "Deviations" in docs/cli.md)
+    assert all(m.row["band"] == "red" for a in asns for m in a.members)
+    assert orphan_rows(pool, asns, "name") == []
