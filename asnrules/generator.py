@@ -20,6 +20,7 @@ from .diagnostics import AsnRulesError, Diagnostic
 from .engine import Run
 from .finalize import finalize_stage
 from .ruleset import Ruleset
+from .trace import Tracer
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ def generate(
     ruleset: Ruleset,
     options: Options | None = None,
     pool_name: str = "in-memory",
+    tracer: Tracer | None = None,
 ) -> list[Association]:
     """Generate and finalize associations.
 
@@ -92,6 +94,8 @@ def generate(
         Mode settings (default: every candidate plus discovery).
     pool_name : str
         Pool file name written into each association.
+    tracer : Tracer, optional
+        Follows chosen rows through the engine and finalize (``asnrules explain``).
 
     Returns
     -------
@@ -111,12 +115,14 @@ def generate(
         for candidate in _selected_candidates(cells, options):
             cell = rewrite(candidate)
             sub = [{**rows[i], column: cell} for i in dict.fromkeys(rows_of[candidate])]
-            made.extend(Run(ruleset, sub, candidate, "candidate", serials).generate())
+            made.extend(Run(ruleset, sub, candidate, "candidate", serials, tracer).generate())
     if options.discover and options.candidate_ids is None:
         discovered = Candidate(ruleset.discovered_id, ruleset.discovered_type)
-        made.extend(Run(ruleset, rows, discovered, "discover", serials).generate())
+        made.extend(Run(ruleset, rows, discovered, "discover", serials, tracer).generate())
     for asn in made:
         asn.builtins.update(_builtins(asn, options, pool_name))
+    if tracer is not None:
+        tracer.made = list(made)
     if not options.finalize:
         for n, asn in enumerate(made, 1):
             asn.sequence = n
@@ -125,7 +131,7 @@ def generate(
     result: list[Association] = []
     for stage in ruleset.stages:
         own = [a for a in made if a.rule.stage == stage.name]
-        result.extend(finalize_stage(own, ruleset.not_set, stage.deduplicate))
+        result.extend(finalize_stage(own, ruleset.not_set, stage.deduplicate, tracer))
     return result
 
 
