@@ -15,13 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from .association import Association
-from .diagnostics import error
+from .diagnostics import Diagnostic, error
+from .generate_warnings import generate_warnings, unknown_candidate_warnings
 from .generator import Options, check_columns, unknown_candidates
 from .generator import generate as _generate
 from .loader import load_rulesets
 from .output import named_documents, orphan_rows, orphan_table, serialize, write_all
 from .pool import pool_name, pool_rows, read_pool
 from .ruleset import Ruleset
+from .trace import Tracer
 
 
 class AssociationPool:
@@ -75,7 +77,8 @@ class Result:
     orphans: list[int]
     rows: list[dict[str, str]]
     columns: list[str]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    """Located warnings (severity warning): what made the run give less than expected."""
 
 
 def run(
@@ -90,13 +93,18 @@ def run(
     delimiter: str = "|",
     pool_format: str = "ascii",
     pool: Any = None,
+    ruleset: Ruleset | None = None,
+    tracer: Tracer | None = None,
 ) -> Result:
     """Load rules and pool, generate, and prepare the output (nothing is written).
 
     Parameters mirror ``asn_generate``: with none of ``ids``, ``discover`` and
     ``all_candidates``, every candidate is generated and discovery runs as well.
+    ``pool`` and ``ruleset`` give an already read pool table and loaded rules;
+    ``tracer`` follows chosen rows (``asnrules explain``).
     """
-    ruleset, _ = load_rulesets(list(rulesets) if rulesets else None)
+    if ruleset is None:
+        ruleset, _ = load_rulesets(list(rulesets) if rulesets else None)
     table = pool if pool is not None else read_pool(pool_file, delimiter=delimiter, fmt=pool_format)
     check_columns(list(table.colnames), ruleset, str(pool_file))
     rows = pool_rows(table)
@@ -112,14 +120,14 @@ def run(
         options = Options(discover=False, version_id=version_id, finalize=finalize)
     else:
         options = Options(version_id=version_id, finalize=finalize)
-    warnings = [
-        f"candidate {cid!r} not found in pool"
-        for cid in unknown_candidates(rows, ruleset, ids or [])
-    ]
-    associations = _generate(rows, ruleset, options, pool_name(table))
+    associations = _generate(rows, ruleset, options, pool_name(table), tracer)
     named = named_documents(associations, ruleset.not_set)
     files = [(name, serialize(doc)) for name, doc in named]
     orphans = orphan_rows(rows, associations, ruleset.identity)
+    warnings = [
+        *unknown_candidate_warnings(str(pool_file), unknown_candidates(rows, ruleset, ids or [])),
+        *generate_warnings(ruleset, rows, table.colnames, associations),
+    ]
     return Result(associations, files, orphans, rows, list(table.colnames), warnings)
 
 

@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import __version__
-from .diagnostics import AsnRulesError, render
+from .diagnostics import AsnRulesError, Diagnostic, render
 
 app = typer.Typer(
     name="asnrules",
@@ -49,6 +49,12 @@ def _fail(exc: AsnRulesError, debug: bool) -> None:
         raise exc
     typer.echo(render(exc.diagnostics, "full" if sys.stderr.isatty() else "concise"), err=True)
     raise typer.Exit(2)
+
+
+def _warn(warnings: list[Diagnostic]) -> None:
+    """Print warnings on stderr as lint prints diagnostics."""
+    if warnings:
+        typer.echo(render(warnings, "full" if sys.stderr.isatty() else "concise"), err=True)
 
 
 @app.command()
@@ -94,7 +100,12 @@ def generate(
             "--save-orphans", help="Write rows in no association to this file inside --path."
         ),
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Report what was made.")] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="List the files; on stderr each rule and pins, and a summary."
+        ),
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", "-D", help="Show Python tracebacks.")] = False,
 ) -> None:
     """Generate associations from POOL and write them as *_asn.json files."""
@@ -129,8 +140,7 @@ def generate(
             delimiter=delimiter,
             pool_format=pool_format,
         )
-        for warning in result.warnings:
-            typer.echo(f"warning: {warning}", err=True)
+        _warn(result.warnings)
         files = list(result.files)
         if save_orphans:
             files.append((save_orphans, orphan_table(result.rows, result.orphans, result.columns)))
@@ -142,6 +152,11 @@ def generate(
     if verbose or dry_run:
         for name, _ in result.files:
             typer.echo(name)
+    if verbose:
+        from .report import verbose_report
+
+        sys.stdout.flush()
+        typer.echo(verbose_report(result.associations, [n for n, _ in result.files]), err=True)
     typer.echo(
         f"{len(result.files)} associations, {len(result.orphans)} orphans"
         + ("" if dry_run else f", written to {path}"),

@@ -41,6 +41,11 @@ CODES: dict[str, str] = {
     "ASN401": "pool-unreadable",
     "ASN402": "pool-missing-column",
     "ASN403": "pool-format",
+    "ASN601": "shared-column-absent",
+    "ASN602": "no-member-fields",
+    "ASN603": "override-undone",
+    "ASN604": "candidate-not-found",
+    "ASN605": "unknown-exposure",
 }
 """Stable diagnostic codes and their readable names; never renumbered."""
 

@@ -632,8 +632,19 @@ def _load_into(ruleset: Ruleset, path: Path, display: str, ctx: Context) -> None
 def lint_paths(paths: Sequence[str | Path]) -> list[Diagnostic]:
     """Return every problem found in the given rule files (each file checked on its own)."""
     found: list[Diagnostic] = []
+    definitions: dict[str, list[tuple[Origin, bool]]] = {}
     for p in paths:
-        _, diagnostics = load_rulesets([p], collect=True)
+        ruleset, diagnostics = load_rulesets([p], collect=True)
         found.extend(diagnostics)
+        for name, places in ruleset.definitions.items():
+            definitions.setdefault(name, []).extend(places)
+    found.extend(_undone_overrides(definitions))
     unique = {(d.path, d.line, d.col, d.code, d.message): d for d in found}
     return sorted(unique.values())
+
+
+def _undone_overrides(definitions: dict[str, list[tuple[Origin, bool]]]) -> list[Diagnostic]:
+    """ASN603 warnings for files linted together, in the order given (as ``-r`` loads them)."""
+    from .generate_warnings import undone_in
+
+    return undone_in(definitions)
