@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -49,6 +49,43 @@ def _fail(exc: AsnRulesError, debug: bool) -> None:
         raise exc
     typer.echo(render(exc.diagnostics, "full" if sys.stderr.isatty() else "concise"), err=True)
     raise typer.Exit(2)
+
+
+def _run_options(
+    ids: list[str] | None,
+    discover: bool,
+    all_candidates: bool,
+    version_id: str | None,
+    no_finalize: bool,
+    delimiter: str,
+    pool_format: str,
+) -> dict[str, Any]:
+    """Keyword arguments of :func:`asnrules.api.run` from generate's options (exit 2 on a clash)."""
+    chosen = [
+        name
+        for name, on in (
+            ("--ids", bool(ids)),
+            ("--discover", discover),
+            ("--all-candidates", all_candidates),
+        )
+        if on
+    ]
+    if len(chosen) > 1:
+        typer.echo(f"error: {' and '.join(chosen)} cannot be used together", err=True)
+        raise typer.Exit(2)
+    if version_id == "now":
+        from datetime import datetime, timezone
+
+        version_id = datetime.now(timezone.utc).strftime("%Y%m%dt%H%M%S")
+    return {
+        "ids": ids,
+        "discover": discover,
+        "all_candidates": all_candidates,
+        "version_id": version_id,
+        "finalize": not no_finalize,
+        "delimiter": delimiter,
+        "pool_format": pool_format,
+    }
 
 
 def _warn(warnings: list[Diagnostic]) -> None:
@@ -112,34 +149,11 @@ def generate(
     from .api import run
     from .output import orphan_table, write_all
 
-    chosen = [
-        name
-        for name, on in (
-            ("--ids", bool(ids)),
-            ("--discover", discover),
-            ("--all-candidates", all_candidates),
-        )
-        if on
-    ]
-    if len(chosen) > 1:
-        typer.echo(f"error: {' and '.join(chosen)} cannot be used together", err=True)
-        raise typer.Exit(2)
-    if version_id == "now":
-        from datetime import datetime, timezone
-
-        version_id = datetime.now(timezone.utc).strftime("%Y%m%dt%H%M%S")
+    options = _run_options(
+        ids, discover, all_candidates, version_id, no_finalize, delimiter, pool_format
+    )
     try:
-        result = run(
-            pool,
-            ruleset,
-            ids=ids,
-            discover=discover,
-            all_candidates=all_candidates,
-            version_id=version_id,
-            finalize=not no_finalize,
-            delimiter=delimiter,
-            pool_format=pool_format,
-        )
+        result = run(pool, ruleset, **options)
         _warn(result.warnings)
         files = list(result.files)
         if save_orphans:
@@ -162,6 +176,57 @@ def generate(
         + ("" if dry_run else f", written to {path}"),
         err=True,
     )
+
+
+class ExplainFormat(str, enum.Enum):
+    """Output formats of ``asnrules explain``."""
+
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def explain(
+    pool: Annotated[Path, typer.Argument(help="Pool file.")],
+    exposures: Annotated[
+        list[str], typer.Argument(help="File names from the pool, their stems, or row numbers.")
+    ],
+    ruleset: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--ruleset", "-r", help="Rule file or bundled ruleset name; repeatable."),
+    ] = None,
+    ids: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--ids", "-i", help="Only this candidate id (repeatable)."),
+    ] = None,
+    discover: Annotated[bool, typer.Option("--discover")] = False,
+    all_candidates: Annotated[bool, typer.Option("--all-candidates")] = False,
+    version_id: Annotated[Optional[str], typer.Option("--version-id")] = None,  # noqa: UP045
+    delimiter: Annotated[str, typer.Option("--delimiter", "-d")] = "|",
+    pool_format: Annotated[str, typer.Option("--pool-format")] = "ascii",
+    no_finalize: Annotated[bool, typer.Option("--no-finalize")] = False,
+    output_format: Annotated[
+        ExplainFormat, typer.Option("--format", help="Output format.")
+    ] = ExplainFormat.text,
+    debug: Annotated[bool, typer.Option("--debug", "-D", help="Show Python tracebacks.")] = False,
+) -> None:
+    """Say which associations EXPOSURES went to, and why every other rule did not take them."""
+    import json
+
+    from .explain import as_json, explain, render_text
+
+    options = _run_options(
+        ids, discover, all_candidates, version_id, no_finalize, delimiter, pool_format
+    )
+    try:
+        found = explain(pool, exposures, ruleset, **options)
+    except AsnRulesError as exc:
+        _fail(exc, debug)
+        return
+    if output_format is ExplainFormat.json:
+        typer.echo(json.dumps(as_json(found), indent=2))
+    else:
+        typer.echo(render_text(found))
 
 
 class LintFormat(str, enum.Enum):

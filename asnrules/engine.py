@@ -308,6 +308,8 @@ class Run:
                 continue
             bucket = self.index[name].get(key)
             if bucket is None:
+                if self.tracer is not None and self.index[name]:
+                    self.tracer.rejected(self, i, rule, None, Rejection("index", key=key))
                 continue
             roles = self._possible_roles(i, rule)
             if not roles:

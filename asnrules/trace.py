@@ -25,7 +25,8 @@ class Rejection:
     kind : str
         ``select`` (a select condition is false), ``key`` (a shared attribute is not
         set), ``share`` (a shared attribute is not set, or differs from the
-        association's value) or ``roles`` (no role fits).
+        association's value), ``roles`` (no role fits) or ``index`` (no association of
+        the rule has the row's values of the attributes that index them, ``key``).
     attribute : Attribute, optional
         The shared attribute (``key`` and ``share``).
     value, pinned : str, optional
@@ -41,6 +42,7 @@ class Rejection:
     value: str | None = None
     pinned: str | None = None
     roles: tuple[tuple[Role, str, Attribute | None], ...] = ()
+    key: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
