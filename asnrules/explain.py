@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .api import run
-from .association import Association
+from .association import Association, Member
 from .compiler import Compiled, RecordingRow, Scope
 from .diagnostics import error
 from .hooks import get_hook
@@ -163,7 +163,8 @@ def _explain_row(
         drops = [
             _drop_reason(d, identity, ruleset.identity, names)
             for d in tracer.drops
-            if d.asn.rule.name == rule.name and _has(d.asn, identity, ruleset.identity)
+            if d.asn.rule.name == rule.name
+            and _has(d.members or d.asn.members, identity, ruleset.identity)
         ]
         found = _merge_runs([r for r in drops if r is not None])
         decisions = [
@@ -197,8 +198,9 @@ def _explain_row(
     return Explanation(name, index + 1, placements, reasons, ruleset.not_set)
 
 
-def _has(asn: Association, identity: str, column: str) -> bool:
-    return any(m.row.get(column) == identity for m in asn.members)
+def _has(members: Sequence[Member], identity: str, column: str) -> bool:
+    """Whether one of ``members`` stands for the exposure (members a hook added do not)."""
+    return any(m.role != "extra" and m.row.get(column) == identity for m in members)
 
 
 def _merge_runs(reasons: list[Reason]) -> list[Reason]:
@@ -331,22 +333,21 @@ def _drop_reason(drop: Drop, identity: str, column: str, names: dict[int, str]) 
     rule: Rule = asn.rule
     label = [asn.candidate.id]
     if drop.kind == "hook":
-        if any(_has(p, identity, column) for p in drop.produced):
+        if any(_has(p.members, identity, column) for p in drop.produced):
             return None
         entry = get_hook(drop.hook)
         summary = entry.summary if entry is not None else ""
         where = str(rule.origin) if rule.origin else ""
-        message = f"finalize hook {drop.hook!r} left it out ({summary})"
+        message = f"finalize hook {drop.hook!r} left it out: {summary}"
         return Reason("hook", message, drop.hook, where, runs=label)
     if drop.kind == "valid":
         check = rule.valid_origins[drop.check] if drop.check < len(rule.valid_origins) else None
         return Reason(
             "valid",
-            "the association failed a validity check",
+            f"its association ({_pins(asn)}) failed a validity check",
             check.text if check else "",
             str(check) if check else "",
-            dict(asn.pins),
-            label,
+            runs=label,
         )
     kept = drop.kept
     kept_name = names.get(id(kept), "") if kept is not None else ""
@@ -357,7 +358,11 @@ def _drop_reason(drop: Drop, identity: str, column: str, names: dict[int, str]) 
         message = f"de-duplication: the same members are kept in {kept_text}"
     else:
         message = f"de-duplication: same product name, the larger {kept_text} is kept"
-    return Reason(drop.kind, message, "", "", dict(asn.pins), label)
+    return Reason(drop.kind, f"its association ({_pins(asn)}) was dropped, {message}", runs=label)
+
+
+def _pins(asn: Association) -> str:
+    return " ".join(f"{k}={v!r}" for k, v in asn.pins.items()) or "no pinned values"
 
 
 def _value_text(value: str | None, not_set: frozenset[str]) -> str:

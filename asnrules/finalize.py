@@ -42,12 +42,12 @@ def finalize_stage(
     for asn in associations:
         produced = [asn]
         for n, hook in enumerate(asn.rule.finalize):
-            before = produced
+            before = [(item, tuple(item.members)) for item in produced] if tracer else []
             produced = [result for item in produced for result in hook(item)]
             if tracer is not None:
                 name = asn.rule.hook_names[n] if n < len(asn.rule.hook_names) else str(n)
-                for item in before:
-                    tracer.dropped(Drop("hook", item, hook=name, produced=tuple(produced)))
+                for item, members in before:
+                    tracer.dropped(Drop("hook", item, name, -1, None, tuple(produced), members))
         for item in produced:
             scope = item.scope(not_set)
             failing = _failing_check(item, scope)

@@ -121,8 +121,6 @@ def generate(
         made.extend(Run(ruleset, rows, discovered, "discover", serials, tracer).generate())
     for asn in made:
         asn.builtins.update(_builtins(asn, options, pool_name))
-    if tracer is not None:
-        tracer.made = list(made)
     if not options.finalize:
         for n, asn in enumerate(made, 1):
             asn.sequence = n

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .association import Association
+from .association import Association, Member
 from .ruleset import Attribute, Role, Rule
 
 
@@ -75,6 +75,9 @@ class Drop:
         The association kept instead (``duplicate``, ``subset``).
     produced : tuple of Association
         What the hook returned (``hook``).
+    members : tuple of Member
+        The association's members before the hook ran (``hook``; hooks may change an
+        association in place).
     """
 
     kind: str
@@ -83,6 +86,7 @@ class Drop:
     check: int = -1
     kept: Association | None = None
     produced: tuple[Association, ...] = ()
+    members: tuple[Member, ...] = ()
 
 
 @dataclass
@@ -101,8 +105,6 @@ class Tracer:
     wanted: set[str]
     decisions: list[Decision] = field(default_factory=list)
     drops: list[Drop] = field(default_factory=list)
-    made: list[Association] = field(default_factory=list)
-    """Every association made, before finalize."""
 
     def wants(self, row: dict[str, str]) -> bool:
         """Whether ``row`` is followed."""
@@ -117,5 +119,5 @@ class Tracer:
 
     def dropped(self, drop: Drop) -> None:
         """Finalize dropped or replaced an association."""
-        if any(self.wants(m.row) for m in drop.asn.members):
+        if any(self.wants(m.row) for m in (*drop.members, *drop.asn.members)):
             self.drops.append(drop)

@@ -151,3 +151,14 @@ def test_tracing_changes_nothing() -> None:
     traced = explain(EXAMPLE_POOL, rows)
     files = {name for name, _ in plain.files}
     assert {p.file for e in traced for p in e.associations} == files
+
+
+def test_hook_that_left_the_exposure_out() -> None:
+    pool = corpus_or_skip() / "pools" / "pool_019_niriss_wfss_realized.csv"
+    rows = run(pool).rows
+    direct = next(r["filename"] for r in rows if r["exp_type"] == "nis_image")
+    (found,) = explain(pool, [direct])
+    reasons = found.rules["Asn_Lv2WFSSNIS"]
+    assert [r.kind for r in reasons] == ["hook"], reasons
+    assert reasons[0].condition == "jwst.wfss_catalog"
+    assert "direct images" in reasons[0].message  # the hook's own summary
