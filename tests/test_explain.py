@@ -162,3 +162,13 @@ def test_hook_that_left_the_exposure_out() -> None:
     assert [r.kind for r in reasons] == ["hook"], reasons
     assert reasons[0].condition == "jwst.wfss_catalog"
     assert "direct images" in reasons[0].message  # the hook's own summary
+
+
+def test_cli_text_follows_generate_options() -> None:
+    result = runner.invoke(app, ["explain", str(EXAMPLE_POOL), "3", "-i", "o001"])
+    assert result.exit_code == 0, result.output
+    assert "(row 3)" in result.output
+    assert "jw01234-o001_image3_0000" in result.output
+    assert "c1000" not in result.output and "discovery" not in result.output
+    clash = runner.invoke(app, ["explain", str(EXAMPLE_POOL), "3", "-i", "o001", "--discover"])
+    assert clash.exit_code == 2
