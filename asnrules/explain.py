@@ -289,12 +289,15 @@ def _rejection_reason(decision: Decision) -> Reason:
             text = " ".join(role.origin.text.split()) if role.origin else ""
             parts.append(f"role {role.name!r}: its condition {text!r} is false ({role.origin})")
         elif why == "share" and attribute is not None:
-            parts.append(
-                f"role {role.name!r}: shared attribute {attribute.name!r} "
-                + ("differs" if decision.asn is not None else "is not set")
-            )
-            _, read = read_values(attribute.value, row, not_set)
+            value, read = read_values(attribute.value, row, not_set)
             values.update(read)
+            pinned = decision.asn.pins.get(attribute.name) if decision.asn else None
+            state = (
+                "is not set"
+                if not Scope(row, not_set).truth(value)
+                else f"is {str(value).lower()!r} in this row and {pinned!r} in the association"
+            )
+            parts.append(f"role {role.name!r}: shared attribute {attribute.name!r} {state}")
         else:
             parts.append(f"role {role.name!r}: {_ROLE_WHY.get(why, why)}")
     return Reason("roles", "no role fits: " + "; ".join(parts), "", "", values, label)
