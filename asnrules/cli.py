@@ -51,6 +51,37 @@ def _fail(exc: AsnRulesError, debug: bool) -> None:
     raise typer.Exit(2)
 
 
+# Options that generate and explain share.
+_Rulesets = Annotated[
+    Optional[list[str]],  # noqa: UP045 - typer needs Optional on older Pythons
+    typer.Option(
+        "--ruleset",
+        "-r",
+        help="Rule file or bundled ruleset name; repeatable. Default: stage2.yaml and stage3.yaml.",
+    ),
+]
+_Ids = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option("--ids", "-i", help="Only this candidate id (repeatable), e.g. -i o001 -i c1000."),
+]
+_VersionId = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--version-id", help="Version tag in file names; 'now' for a UTC timestamp."),
+]
+_Delimiter = Annotated[str, typer.Option("--delimiter", "-d", help="Pool delimiter.")]
+_PoolFormat = Annotated[
+    str, typer.Option("--pool-format", help="astropy table format of the pool.")
+]
+_Discover = Annotated[bool, typer.Option("--discover", help="Keep only discovered associations.")]
+_AllCandidates = Annotated[
+    bool, typer.Option("--all-candidates", help="Every candidate, no discovery.")
+]
+_NoFinalize = Annotated[
+    bool, typer.Option("--no-finalize", help="Skip hooks, validity checks and de-duplication.")
+]
+_Debug = Annotated[bool, typer.Option("--debug", "-D", help="Show Python tracebacks.")]
+
+
 def _run_options(
     ids: list[str] | None,
     discover: bool,
@@ -97,40 +128,16 @@ def _warn(warnings: list[Diagnostic]) -> None:
 @app.command()
 def generate(
     pool: Annotated[Path, typer.Argument(help="Pool file (|-delimited, # comments).")],
-    ruleset: Annotated[
-        Optional[list[str]],  # noqa: UP045 - typer needs Optional on older Pythons
-        typer.Option(
-            "--ruleset",
-            "-r",
-            help="Rule file or bundled ruleset name; repeatable. "
-            "Default: stage2.yaml and stage3.yaml.",
-        ),
-    ] = None,
-    ids: Annotated[
-        Optional[list[str]],  # noqa: UP045
-        typer.Option(
-            "--ids", "-i", help="Only this candidate id (repeatable), e.g. -i o001 -i c1000."
-        ),
-    ] = None,
+    ruleset: _Rulesets = None,
+    ids: _Ids = None,
     path: Annotated[Path, typer.Option("--path", "-p", help="Output folder.")] = Path("."),
-    version_id: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option("--version-id", help="Version tag in file names; 'now' for a UTC timestamp."),
-    ] = None,
+    version_id: _VersionId = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Generate but write nothing.")] = False,
-    delimiter: Annotated[str, typer.Option("--delimiter", "-d", help="Pool delimiter.")] = "|",
-    pool_format: Annotated[
-        str, typer.Option("--pool-format", help="astropy table format of the pool.")
-    ] = "ascii",
-    discover: Annotated[
-        bool, typer.Option("--discover", help="Keep only discovered associations.")
-    ] = False,
-    all_candidates: Annotated[
-        bool, typer.Option("--all-candidates", help="Every candidate, no discovery.")
-    ] = False,
-    no_finalize: Annotated[
-        bool, typer.Option("--no-finalize", help="Skip hooks, validity checks and de-duplication.")
-    ] = False,
+    delimiter: _Delimiter = "|",
+    pool_format: _PoolFormat = "ascii",
+    discover: _Discover = False,
+    all_candidates: _AllCandidates = False,
+    no_finalize: _NoFinalize = False,
     save_orphans: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
@@ -143,7 +150,7 @@ def generate(
             "--verbose", "-v", help="List the files; on stderr each rule and pins, and a summary."
         ),
     ] = False,
-    debug: Annotated[bool, typer.Option("--debug", "-D", help="Show Python tracebacks.")] = False,
+    debug: _Debug = False,
 ) -> None:
     """Generate associations from POOL and write them as *_asn.json files."""
     from .api import run
@@ -191,24 +198,18 @@ def explain(
     exposures: Annotated[
         list[str], typer.Argument(help="File names from the pool, their stems, or row numbers.")
     ],
-    ruleset: Annotated[
-        Optional[list[str]],  # noqa: UP045
-        typer.Option("--ruleset", "-r", help="Rule file or bundled ruleset name; repeatable."),
-    ] = None,
-    ids: Annotated[
-        Optional[list[str]],  # noqa: UP045
-        typer.Option("--ids", "-i", help="Only this candidate id (repeatable)."),
-    ] = None,
-    discover: Annotated[bool, typer.Option("--discover")] = False,
-    all_candidates: Annotated[bool, typer.Option("--all-candidates")] = False,
-    version_id: Annotated[Optional[str], typer.Option("--version-id")] = None,  # noqa: UP045
-    delimiter: Annotated[str, typer.Option("--delimiter", "-d")] = "|",
-    pool_format: Annotated[str, typer.Option("--pool-format")] = "ascii",
-    no_finalize: Annotated[bool, typer.Option("--no-finalize")] = False,
+    ruleset: _Rulesets = None,
+    ids: _Ids = None,
+    discover: _Discover = False,
+    all_candidates: _AllCandidates = False,
+    version_id: _VersionId = None,
+    delimiter: _Delimiter = "|",
+    pool_format: _PoolFormat = "ascii",
+    no_finalize: _NoFinalize = False,
     output_format: Annotated[
         ExplainFormat, typer.Option("--format", help="Output format.")
     ] = ExplainFormat.text,
-    debug: Annotated[bool, typer.Option("--debug", "-D", help="Show Python tracebacks.")] = False,
+    debug: _Debug = False,
 ) -> None:
     """Say which associations EXPOSURES went to, and why every other rule did not take them."""
     import json
