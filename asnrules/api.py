@@ -16,7 +16,12 @@ from typing import Any
 
 from .association import Association
 from .candidates import cell_warnings
-from .diagnostics import Diagnostic, UsageError, error
+from .diagnostics import Diagnostic, OutputError, UsageError, error
+from .generate_warnings import (
+    generate_warnings,
+    undone_overrides,
+    unknown_candidate_warnings,
+)
 from .generator import Options, check_columns, unknown_candidates
 from .generator import generate as _generate
 from .loader import load_rulesets
@@ -32,6 +37,7 @@ from .output import (
 )
 from .pool import ROW_LINES, pool_name, pool_rows, read_pool
 from .ruleset import Ruleset
+from .trace import Tracer
 from .writing import WriteReport, write_set
 
 
@@ -138,7 +144,8 @@ class Result:
     orphans: list[int]
     rows: list[dict[str, str]]
     columns: list[str]
-    warnings: list[str | Diagnostic] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    """Located warnings (severity warning): what made the run give less than expected."""
     table: Any = None
     """The pool as read (its ``meta`` keeps the cells as the pool had them)."""
     origins: list[str] = field(default_factory=list)
@@ -187,22 +194,29 @@ def run(
     pool: Any = None,
     ignore_default: bool = False,
     dms: bool = False,
+    ruleset: Ruleset | None = None,
+    tracer: Tracer | None = None,
 ) -> Result:
     """Load rules and pool, generate, and prepare the output (nothing is written).
 
     Parameters mirror ``asn_generate``: with none of ``ids``, ``discover`` and
     ``all_candidates``, every candidate is generated and discovery runs as well. The
     rule files are chosen by :func:`asnrules.modes.rule_files`; ``dms`` with ``ids`` is
-    the reference's ``--DMS`` (see :mod:`asnrules.modes`).
+    the reference's ``--DMS`` (see :mod:`asnrules.modes`). ``pool`` and ``ruleset`` give
+    an already read pool table and loaded rules; ``tracer`` follows chosen rows
+    (``asnrules explain``).
     """
     version_id = version_tag(version_id)
-    ruleset, notes = load_rulesets(rule_files(rulesets, ignore_default))
+    notes: list[Diagnostic] = []
+    if ruleset is None:
+        ruleset, notes = load_rulesets(rule_files(rulesets, ignore_default))
+    notes += undone_overrides(ruleset)
     table = pool if pool is not None else read_pool(pool_file, delimiter=delimiter, fmt=pool_format)
     if per_pool and ids:
         raise error(
             str(pool_file), "ASN031", "--per-pool-algorithm with --ids is not offered; use one"
         )
-    warnings: list[str | Diagnostic] = list(
+    warnings: list[Diagnostic] = list(
         check_columns(list(table.colnames), ruleset, str(pool_file), per_pool)
     )
     rows = pool_rows(table)
@@ -222,21 +236,25 @@ def run(
     else:
         options = Options(version_id=version_id, finalize=finalize)
     options = replace(options, merge=merge, per_pool=per_pool)
-    warnings = [*notes, *warnings]
-    warnings += [
-        f"candidate {cid!r} not found in pool"
-        for cid in unknown_candidates(rows, ruleset, requested)
-    ]
     label = str(table.meta.get("pool_file", pool_file))
     lines = table.meta.get(ROW_LINES, ())
-    warnings.extend(cell_warnings(rows, ruleset.candidate_column, label, lines))
-    associations = _generate(rows, ruleset, options, pool_name(table))
+    warnings = [
+        *notes,
+        *warnings,
+        *unknown_candidate_warnings(str(pool_file), unknown_candidates(rows, ruleset, requested)),
+        *cell_warnings(rows, ruleset.candidate_column, label, lines),
+    ]
+    associations = _generate(rows, ruleset, options, pool_name(table), tracer)
     if dms and requested:
         associations = dms_requested_only(associations, requested)
     named = named_documents(associations, ruleset.not_set)
-    check_file_names(associations, [name for name, _ in named])
+    try:
+        check_file_names(associations, [name for name, _ in named])
+    except OutputError as exc:  # an undone override often explains a clash: say both
+        raise OutputError([*exc.diagnostics, *notes]) from None
     files = [(name, serialize(doc)) for name, doc in named]
     orphans = orphan_rows(rows, associations, ruleset.identity)
+    warnings.extend(generate_warnings(ruleset, rows, table.colnames, associations))
     inputs = [Path(pool_file), *(stage.path for stage in ruleset.stages)]
     return Result(
         associations,

@@ -142,6 +142,84 @@ def _check_exclusive(ids: list[str] | None, discover: bool, all_candidates: bool
         raise typer.Exit(2)
 
 
+# The options of a generation, declared once for generate, explain and report.
+_Rulesets = Annotated[
+    Optional[list[str]],  # noqa: UP045 - typer needs Optional on older Pythons
+    typer.Option(
+        "--ruleset",
+        "-r",
+        help="Rule file or bundled ruleset name; repeatable; added to stage2.yaml and "
+        "stage3.yaml unless it names one of them or --ignore-default is given.",
+    ),
+]
+_IgnoreDefault = Annotated[
+    bool, typer.Option("--ignore-default", help="Run only the -r rule files.")
+]
+_Ids = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option("--ids", "-i", help="Only this candidate id (repeatable), e.g. -i o001 -i c1000."),
+]
+_Dms = Annotated[
+    bool, typer.Option("--DMS", help="With -i: also generate background candidates, keep ids.")
+]
+_VersionId = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--version-id",
+        help="Version tag in file names; given alone, the current UTC time (YYYYmmddtHHMMSS).",
+    ),
+]
+_Delimiter = Annotated[str, typer.Option("--delimiter", "-d", help="Pool delimiter.")]
+_PoolFormat = Annotated[
+    str, typer.Option("--pool-format", help="astropy table format of the pool.")
+]
+_Discover = Annotated[bool, typer.Option("--discover", help="Keep only discovered associations.")]
+_AllCandidates = Annotated[
+    bool, typer.Option("--all-candidates", help="Every candidate, no discovery.")
+]
+_NoFinalize = Annotated[
+    bool, typer.Option("--no-finalize", help="Skip hooks, validity checks and de-duplication.")
+]
+_Merge = Annotated[
+    bool, typer.Option("--merge", help="Merge Stage 2 associations of one candidate.")
+]
+_PerPool = Annotated[
+    bool,
+    typer.Option("--per-pool-algorithm", help="One run over the whole pool, all candidates."),
+]
+_Debug = Annotated[bool, typer.Option("--debug", "-D", help="Show Python tracebacks.")]
+
+
+def _run_options(
+    ids: list[str] | None,
+    discover: bool,
+    all_candidates: bool,
+    version_id: str | None,
+    no_finalize: bool,
+    delimiter: str,
+    pool_format: str,
+    ignore_default: bool = False,
+    dms: bool = False,
+    merge: bool = False,
+    per_pool: bool = False,
+) -> dict[str, Any]:
+    """Keyword arguments of :func:`asnrules.api.run` from the options (exit 2 on a clash)."""
+    _check_exclusive(ids, discover, all_candidates)
+    return {
+        "ids": ids,
+        "discover": discover,
+        "all_candidates": all_candidates,
+        "version_id": version_id,
+        "finalize": not no_finalize,
+        "delimiter": delimiter,
+        "pool_format": pool_format,
+        "ignore_default": ignore_default,
+        "dms": dms,
+        "merge": merge,
+        "per_pool": per_pool,
+    }
+
+
 @app.command(cls=GenerateOptions)
 def generate(
     pools: Annotated[
@@ -152,50 +230,20 @@ def generate(
             metavar="POOL...",
         ),
     ],
-    ruleset: Annotated[
-        Optional[list[str]],  # noqa: UP045 - typer needs Optional on older Pythons
-        typer.Option(
-            "--ruleset",
-            "-r",
-            help="Rule file or bundled ruleset name; repeatable; added to stage2.yaml and "
-            "stage3.yaml unless it names one of them or --ignore-default is given.",
-        ),
-    ] = None,
-    ids: Annotated[
-        Optional[list[str]],  # noqa: UP045
-        typer.Option(
-            "--ids", "-i", help="Only this candidate id (repeatable), e.g. -i o001 -i c1000."
-        ),
-    ] = None,
+    ruleset: _Rulesets = None,
+    ignore_default: _IgnoreDefault = False,
+    ids: _Ids = None,
+    dms: _Dms = False,
     path: Annotated[Path, typer.Option("--path", "-p", help="Output folder.")] = Path("."),
-    version_id: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(
-            "--version-id",
-            help="Version tag in file names; given alone, the current UTC time (YYYYmmddtHHMMSS).",
-        ),
-    ] = None,
+    version_id: _VersionId = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Generate but write nothing.")] = False,
-    delimiter: Annotated[str, typer.Option("--delimiter", "-d", help="Pool delimiter.")] = "|",
-    pool_format: Annotated[
-        str, typer.Option("--pool-format", help="astropy table format of the pool.")
-    ] = "ascii",
-    discover: Annotated[
-        bool, typer.Option("--discover", help="Keep only discovered associations.")
-    ] = False,
-    all_candidates: Annotated[
-        bool, typer.Option("--all-candidates", help="Every candidate, no discovery.")
-    ] = False,
-    no_finalize: Annotated[
-        bool, typer.Option("--no-finalize", help="Skip hooks, validity checks and de-duplication.")
-    ] = False,
-    merge: Annotated[
-        bool, typer.Option("--merge", help="Merge Stage 2 associations of one candidate.")
-    ] = False,
-    per_pool: Annotated[
-        bool,
-        typer.Option("--per-pool-algorithm", help="One run over the whole pool, all candidates."),
-    ] = False,
+    delimiter: _Delimiter = "|",
+    pool_format: _PoolFormat = "ascii",
+    discover: _Discover = False,
+    all_candidates: _AllCandidates = False,
+    no_finalize: _NoFinalize = False,
+    merge: _Merge = False,
+    per_pool: _PerPool = False,
     save_orphans: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
@@ -204,8 +252,13 @@ def generate(
             "(given alone: orphaned.csv).",
         ),
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Report what was made.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", "-D", help="Show Python tracebacks.")] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="List the files; on stderr each rule and pins, and a summary."
+        ),
+    ] = False,
+    debug: _Debug = False,
     jobs: Annotated[
         Optional[int],  # noqa: UP045
         typer.Option("--jobs", "-j", min=1, help="Pools generated at once (default: the cores)."),
@@ -218,12 +271,6 @@ def generate(
             "scheduler, or 'local' to start one (needs asnrules[dask]).",
         ),
     ] = None,
-    ignore_default: Annotated[
-        bool, typer.Option("--ignore-default", help="Run only the -r rule files.")
-    ] = False,
-    dms: Annotated[
-        bool, typer.Option("--DMS", help="With -i: also generate background candidates, keep ids.")
-    ] = False,
 ) -> None:
     """Generate associations from POOL and write them as *_asn.json files.
 
@@ -232,23 +279,22 @@ def generate(
     from .api import run
     from .writing import plan, terminate_as_interrupt
 
-    _check_exclusive(ids, discover, all_candidates)
+    options = _run_options(
+        ids,
+        discover,
+        all_candidates,
+        version_id,
+        no_finalize,
+        delimiter,
+        pool_format,
+        ignore_default,
+        dms,
+        merge,
+        per_pool,
+    )
     if len(pools) > 1 or jobs is not None or dask is not None:
         from .batch import jobs_for
 
-        options = {
-            "ids": ids,
-            "discover": discover,
-            "all_candidates": all_candidates,
-            "version_id": version_id,
-            "finalize": not no_finalize,
-            "delimiter": delimiter,
-            "pool_format": pool_format,
-            "ignore_default": ignore_default,
-            "dms": dms,
-            "merge": merge,
-            "per_pool": per_pool,
-        }
         try:
             batch = jobs_for(pools, path, ruleset or [], options, save_orphans)
         except AsnRulesError as exc:
@@ -259,21 +305,7 @@ def generate(
     pool = pools[0]
     with terminate_as_interrupt():
         try:
-            result = run(
-                pool,
-                ruleset,
-                ids=ids,
-                discover=discover,
-                all_candidates=all_candidates,
-                version_id=version_id,
-                finalize=not no_finalize,
-                delimiter=delimiter,
-                pool_format=pool_format,
-                ignore_default=ignore_default,
-                dms=dms,
-                merge=merge,
-                per_pool=per_pool,
-            )
+            result = run(pool, ruleset, **options)
             _warn(result.warnings)
             files, origins = result.outputs(save_orphans)
             if dry_run:
@@ -297,6 +329,11 @@ def generate(
     if verbose or dry_run:
         for name, _ in result.files:
             typer.echo(name)
+    if verbose:
+        from .report import verbose_report
+
+        sys.stdout.flush()
+        typer.echo(verbose_report(result.associations, [n for n, _ in result.files]), err=True)
     summary = f"{len(result.files)} associations, {len(result.orphans)} orphans"
     if report is None:
         typer.echo(summary + " (dry run: nothing written)", err=True)
@@ -386,10 +423,11 @@ def _summary_table(console: Any, outcomes: Sequence[Any]) -> None:
 
 
 def _warn(warnings: Sequence[str | Diagnostic]) -> None:
-    """Print a run's warnings on standard error (located ones like lint output)."""
-    for warning in warnings:
-        text = warning if isinstance(warning, str) else warning.concise()
-        typer.echo(f"warning: {text}" if isinstance(warning, str) else text, err=True)
+    """Print a run's warnings on standard error, as lint prints diagnostics."""
+    located = [w for w in warnings if isinstance(w, Diagnostic)]
+    _report(located)
+    for text in (w for w in warnings if isinstance(w, str)):
+        typer.echo(f"warning: {text}", err=True)
 
 
 def _foreign_warning(folder: Path, foreign: Sequence[Path]) -> list[Diagnostic]:
@@ -407,6 +445,65 @@ def _foreign_warning(folder: Path, foreign: Sequence[Path]) -> list[Diagnostic]:
             severity=Severity.WARNING,
         )
     ]
+
+
+class ExplainFormat(str, enum.Enum):
+    """Output formats of ``asnrules explain``."""
+
+    text = "text"
+    json = "json"
+
+
+@app.command(cls=GenerateOptions)
+def explain(
+    pool: Annotated[Path, typer.Argument(help="Pool file.")],
+    exposures: Annotated[
+        list[str], typer.Argument(help="File names from the pool, their stems, or row numbers.")
+    ],
+    ruleset: _Rulesets = None,
+    ignore_default: _IgnoreDefault = False,
+    ids: _Ids = None,
+    dms: _Dms = False,
+    discover: _Discover = False,
+    all_candidates: _AllCandidates = False,
+    version_id: _VersionId = None,
+    delimiter: _Delimiter = "|",
+    pool_format: _PoolFormat = "ascii",
+    no_finalize: _NoFinalize = False,
+    merge: _Merge = False,
+    per_pool: _PerPool = False,
+    output_format: Annotated[
+        ExplainFormat, typer.Option("--format", help="Output format.")
+    ] = ExplainFormat.text,
+    debug: _Debug = False,
+) -> None:
+    """Say which associations EXPOSURES went to, and why every other rule did not take them."""
+    import json
+
+    from .explain import as_json, explain, render_text
+
+    options = _run_options(
+        ids,
+        discover,
+        all_candidates,
+        version_id,
+        no_finalize,
+        delimiter,
+        pool_format,
+        ignore_default,
+        dms,
+        merge,
+        per_pool,
+    )
+    try:
+        found = explain(pool, exposures, ruleset, **options)
+    except AsnRulesError as exc:
+        _fail(exc, debug)
+        return
+    if output_format is ExplainFormat.json:
+        typer.echo(json.dumps(as_json(found), indent=2))
+    else:
+        typer.echo(render_text(found))
 
 
 class LintFormat(str, enum.Enum):
@@ -586,22 +683,16 @@ def validate_command(
     validate_main(files, output_format.value)
 
 
-@app.command("report")
+@app.command("report", cls=GenerateOptions)
 def report_command(
     pool: Annotated[Path, typer.Argument(help="Pool file.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")],
-    ruleset: Annotated[
-        Optional[list[str]],  # noqa: UP045
-        typer.Option("--ruleset", "-r", help="Rule file or bundled name; repeatable."),
-    ] = None,
-    ids: Annotated[
-        Optional[list[str]],  # noqa: UP045
-        typer.Option("--ids", "-i", help="Only this candidate id (repeatable)."),
-    ] = None,
-    discover: Annotated[bool, typer.Option("--discover")] = False,
-    all_candidates: Annotated[bool, typer.Option("--all-candidates")] = False,
-    version_id: Annotated[Optional[str], typer.Option("--version-id")] = None,  # noqa: UP045
-    delimiter: Annotated[str, typer.Option("--delimiter", "-d")] = "|",
+    ruleset: _Rulesets = None,
+    ids: _Ids = None,
+    discover: _Discover = False,
+    all_candidates: _AllCandidates = False,
+    version_id: _VersionId = None,
+    delimiter: _Delimiter = "|",
 ) -> None:
     """Write one self-contained HTML page showing a pool's associations and orphans."""
     from .tools.cli import report_main

@@ -93,6 +93,26 @@ class Scope:
         return Scope(member.row, self.not_set, fields, self.asn)
 
 
+class RecordingRow(dict):  # type: ignore[type-arg]
+    """A row that remembers the names compiled expressions read from it, in order.
+
+    Compiled expressions read columns with ``row.get``; evaluating one on a scope whose
+    row is a ``RecordingRow`` tells which columns it read and what it found (``None``:
+    the row has no such column). Ordinary rows are plain dicts, so recording costs
+    nothing when it is not asked for.
+    """
+
+    def __init__(self, row: dict[str, str]) -> None:
+        super().__init__(row)
+        self.read: dict[str, str | None] = {}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value of ``key``, noted as read."""
+        found = super().get(key)
+        self.read.setdefault(key, found)
+        return default if found is None else found
+
+
 @dataclass
 class Definitions:
     """Named, reusable definitions a ruleset offers to its expressions.

@@ -93,6 +93,11 @@ CODES: dict[str, str] = {
     "ASN411": "pool-duplicate-column",
     "ASN412": "pool-out-of-memory",
     "ASN420": "pool-candidate-refused",
+    "ASN601": "shared-column-absent",
+    "ASN602": "no-member-fields",
+    "ASN603": "override-undone",
+    "ASN604": "candidate-not-found",
+    "ASN605": "unknown-exposure",
 }
 """Stable diagnostic codes and their readable names; never renumbered."""
 

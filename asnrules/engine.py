@@ -20,6 +20,7 @@ from typing import Any
 from .association import Association, Candidate, Member
 from .compiler import Scope
 from .ruleset import Attribute, Role, Rule, Ruleset
+from .trace import Rejection, Tracer
 from .values import as_text, is_set
 
 
@@ -116,6 +117,8 @@ class Run:
         ``candidate`` or ``discover``.
     serials : iterator of int
         Shared numbering of associations in creation order, across runs.
+    tracer : Tracer, optional
+        Told why rows are turned away (see :mod:`asnrules.trace`); none by default.
     """
 
     def __init__(
@@ -125,7 +128,9 @@ class Run:
         candidate: Candidate,
         run: str,
         serials: Iterator[int],
+        tracer: Tracer | None = None,
     ) -> None:
+        self.tracer = tracer
         self.ruleset = ruleset
         self.rows = rows
         self.candidate = candidate
@@ -143,6 +148,8 @@ class Run:
         self._roles: dict[tuple[int, str], list[Role]] = {}
         self._select: dict[tuple[int, str], bool] = {}
         self._keys: dict[tuple[int, str], tuple[str, ...] | None] = {}
+        self.unset_keys: dict[tuple[int, str], Attribute] = {}
+        """The key attribute a row lacks, by (row, rule), when its key is ``None``."""
 
     # -- per-row caches -------------------------------------------------------------------
     def _selected(self, i: int, rule: Rule) -> bool:
@@ -174,6 +181,7 @@ class Run:
             value = _value(scope, attribute)
             if not is_set(value, self.not_set):
                 self._keys[cache_key] = None
+                self.unset_keys[cache_key] = attribute
                 return None
             parts.append(as_text(value).lower())
         key = tuple(parts)
@@ -188,7 +196,8 @@ class Run:
         pins: dict[str, str],
         new: dict[str, str],
         member: Callable[[], Any],
-    ) -> bool:
+    ) -> Attribute | None:
+        """Pin ``attributes`` into ``new``; return the first that is unset or differs."""
         for attribute in attributes:
             if attribute.when is not None:
                 member_scope = Scope(scope.row, self.not_set, member())
@@ -198,14 +207,14 @@ class Run:
             if not is_set(value, self.not_set):
                 if attribute.optional:
                     continue
-                return False
+                return attribute
             text = as_text(value).lower()
             pinned = pins.get(attribute.name, new.get(attribute.name))
             if pinned is None:
                 new[attribute.name] = text
             elif pinned != text:
-                return False
-        return True
+                return attribute
+        return None
 
     def _match(
         self, asn: Association | None, rule: Rule, i: int, creating: bool
@@ -214,35 +223,54 @@ class Run:
         pins = asn.pins if asn is not None else {}
         new: dict[str, str] = {}
         row = self.rows[i]
-        if not self._check(
+        failed = self._check(
             rule.share,
             scope,
             pins,
             new,
             lambda: _MemberFields(rule, _NO_ROLE, row, self.not_set, asn),
-        ):
+        )
+        if failed is not None:
+            if self.tracer is not None:
+                self.tracer.rejected(self, i, rule, asn, _differs("share", failed, scope, pins))
             return None
-        for role in self._possible_roles(i, rule):
+        notes: list[tuple[Role, str, Attribute | None]] | None = None if self.tracer is None else []
+        possible = self._possible_roles(i, rule)
+        for role in possible:
             if creating and not role.creates:
+                if notes is not None:
+                    notes.append((role, "creates", None))
                 continue
             if (
                 role.limit is not None
                 and asn is not None
                 and asn.role_counts[role.name] >= role.limit
             ):
+                if notes is not None:
+                    notes.append((role, "full", None))
                 continue
             if role.requires is not None and asn is not None:
                 if not scope.truth(role.requires(asn.scope(self.not_set))):
+                    if notes is not None:
+                        notes.append((role, "requires", None))
                     continue
             role_new = dict(new)
             member = partial(_MemberFields, rule, role, row, self.not_set, asn)
-            if not self._check(role.share, scope, pins, role_new, member):
+            failed = self._check(role.share, scope, pins, role_new, member)
+            if failed is not None:
+                if notes is not None:
+                    notes.append((role, "share", failed))
                 continue
             if role.link and not self._linked(role, scope, asn):
+                if notes is not None:
+                    notes.append((role, "link", None))
                 continue
             if role.differs and not self._differs(role, scope, pins):
                 continue
             return role, role_new
+        if self.tracer is not None and notes is not None:
+            notes.extend((r, "when", None) for r in rule.roles if r not in possible)
+            self.tracer.rejected(self, i, rule, asn, _roles_rejection(notes))
         return None
 
     def _differs(self, role: Role, scope: Scope, pins: dict[str, str]) -> bool:
@@ -303,6 +331,8 @@ class Run:
                 continue
             bucket = self.index[name].get(key)
             if bucket is None:
+                if self.tracer is not None and self.index[name]:
+                    self.tracer.rejected(self, i, rule, None, Rejection("index", key=key))
                 continue
             roles = self._possible_roles(i, rule)
             if not roles:
@@ -335,9 +365,14 @@ class Run:
                 continue
             rule = self.ruleset.rules[name]
             if not self._selected(i, rule):
+                if self.tracer is not None:
+                    self.tracer.rejected(self, i, rule, None, Rejection("select"))
                 continue
             key = self._key(i, rule)
             if key is None:
+                if self.tracer is not None:
+                    unset = self.unset_keys[(i, rule.name)]
+                    self.tracer.rejected(self, i, rule, None, Rejection("key", unset))
                 continue
             found = self._match(None, rule, i, creating=True)
             if found is None:
@@ -382,6 +417,17 @@ class Run:
                     if any(scope.truth(r(scope)) for r in self.ruleset.reoffers):
                         queue.add(Pass.FINAL, None, i)
         return self.associations
+
+
+def _differs(kind: str, attribute: Attribute, scope: Scope, pins: dict[str, str]) -> Rejection:
+    """A rejection naming ``attribute``, this row's value and the association's."""
+    value = _value(scope, attribute)
+    text = as_text(value).lower() if is_set(value, scope.not_set) else None
+    return Rejection(kind, attribute, text, pins.get(attribute.name))
+
+
+def _roles_rejection(notes: list[tuple[Role, str, Attribute | None]]) -> Rejection:
+    return Rejection("roles", roles=tuple(notes))
 
 
 def _value(scope: Scope, attribute: Attribute) -> Any:

@@ -10,11 +10,16 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from .association import Association
+from .compiler import Scope
 from .summarize import summarize
+from .trace import Drop, Tracer
 
 
 def finalize_stage(
-    associations: Sequence[Association], not_set: frozenset[str], deduplicate: bool
+    associations: Sequence[Association],
+    not_set: frozenset[str],
+    deduplicate: bool,
+    tracer: Tracer | None = None,
 ) -> list[Association]:
     """Run hooks and validity checks, drop duplicates and number one stage's associations.
 
@@ -26,6 +31,8 @@ def finalize_stage(
         Values that count as absent (for validity expressions).
     deduplicate : bool
         Whether to drop associations whose members another association already has.
+    tracer : Tracer, optional
+        Told what is dropped and why.
 
     Returns
     -------
@@ -37,20 +44,38 @@ def finalize_stage(
         if asn.rule.summarize is not None:
             summarize(asn, asn.rule.summarize, not_set)
         produced = [asn]
-        for hook in asn.rule.finalize:
+        for n, hook in enumerate(asn.rule.finalize):
+            before = [(item, tuple(item.members)) for item in produced] if tracer else []
             produced = [result for item in produced for result in hook(item)]
+            if tracer is not None:
+                name = asn.rule.hook_names[n] if n < len(asn.rule.hook_names) else str(n)
+                for item, members in before:
+                    tracer.dropped(Drop("hook", item, name, -1, None, tuple(produced), members))
         for item in produced:
             scope = item.scope(not_set)
-            if all(scope.truth(check(scope)) for check in item.rule.valid):
+            failing = _failing_check(item, scope)
+            if failing is None:
                 item.builtins["product"] = item.rule.product(scope)
                 finished.append(item)
+            elif tracer is not None:
+                tracer.dropped(Drop("valid", item, check=failing))
     if deduplicate:
-        finished = drop_duplicates(finished)
+        finished = drop_duplicates(finished, tracer)
     resequence(finished)
     return finished
 
 
-def drop_duplicates(associations: list[Association]) -> list[Association]:
+def _failing_check(asn: Association, scope: Scope) -> int | None:
+    """Index of the first of the rule's ``valid`` checks that is false, or ``None``."""
+    for n, check in enumerate(asn.rule.valid):
+        if not scope.truth(check(scope)):
+            return n
+    return None
+
+
+def drop_duplicates(
+    associations: list[Association], tracer: Tracer | None = None
+) -> list[Association]:
     """Keep one association per member set, preferring the highest candidate id.
 
     Associations are ordered by candidate id; the last one (the highest id; within an id,
@@ -60,16 +85,20 @@ def drop_duplicates(associations: list[Association]) -> list[Association]:
     """
     ordered = sorted(associations, key=lambda a: a.asn_id)
     kept: list[Association] = []
-    seen: set[frozenset[tuple[tuple[str, str], int]]] = set()
+    seen: dict[frozenset[tuple[tuple[str, str], int]], Association] = {}
     for asn in reversed(ordered):
         key = frozenset(asn.membership().items())
         if key not in seen:
-            seen.add(key)
+            seen[key] = asn
             kept.append(asn)
-    return _drop_subsets_by_product(kept)
+        elif tracer is not None:
+            tracer.dropped(Drop("duplicate", asn, kept=seen[key]))
+    return _drop_subsets_by_product(kept, tracer)
 
 
-def _drop_subsets_by_product(associations: list[Association]) -> list[Association]:
+def _drop_subsets_by_product(
+    associations: list[Association], tracer: Tracer | None = None
+) -> list[Association]:
     """Among associations sharing a product name, drop the smaller of each "subset" pair.
 
     Two member lists count as a subset pair when their sizes differ, neither repeats a
@@ -103,6 +132,8 @@ def _drop_subsets_by_product(associations: list[Association]) -> list[Associatio
                     if len(entrant.members) > len(asn.members):
                         asn, entrant = entrant, asn
                     pruned.append(entrant)
+                    if tracer is not None:
+                        tracer.dropped(Drop("subset", entrant, kept=asn))
             dropped.update(id(a) for a in pruned)
             keep = [a for a in keep if id(a) not in dropped]
     return [a for a in ordered if id(a) not in dropped]

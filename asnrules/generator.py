@@ -16,12 +16,13 @@ from typing import Any
 from . import __version__
 from .association import Association, Candidate
 from .candidates import candidates_in_order, parse_cell, rewrite
-from .diagnostics import AsnRulesError, Diagnostic
+from .diagnostics import AsnRulesError, Diagnostic, Severity
 from .engine import Run
 from .finalize import finalize_stage
 from .merge import merge_associations
 from .per_pool import CANDIDATE_RUN, PoolRun
 from .ruleset import Ruleset
+from .trace import Tracer
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class Options:
 
 def check_columns(
     columns: Sequence[str], ruleset: Ruleset, pool_label: str, per_pool: bool = False
-) -> list[str]:
+) -> list[Diagnostic]:
     """Raise a clear error when the pool lacks columns the rules read.
 
     In a per-pool run, a pool without the candidate column is read as naming no
@@ -65,8 +66,8 @@ def check_columns(
 
     Returns
     -------
-    list of str
-        Warnings (``path:1:1: ASN030 ...``).
+    list of Diagnostic
+        Warnings (ASN030).
 
     Raises
     ------
@@ -79,8 +80,15 @@ def check_columns(
     if per_pool and column not in columns:
         missing.pop(column, None)
         warnings.append(
-            f"{pool_label}:1:1: ASN030 pool has no candidate column {column!r}: "
-            "no candidate associations, only discovered ones"
+            Diagnostic(
+                pool_label,
+                1,
+                1,
+                "ASN030",
+                f"pool has no candidate column {column!r}: "
+                "no candidate associations, only discovered ones",
+                severity=Severity.WARNING,
+            )
         )
     elif column not in columns:
         missing.setdefault(column, "candidate column")
@@ -106,6 +114,7 @@ def generate(
     ruleset: Ruleset,
     options: Options | None = None,
     pool_name: str = "in-memory",
+    tracer: Tracer | None = None,
 ) -> list[Association]:
     """Generate and finalize associations.
 
@@ -119,6 +128,8 @@ def generate(
         Mode settings (default: every candidate plus discovery).
     pool_name : str
         Pool file name written into each association.
+    tracer : Tracer, optional
+        Follows chosen rows through the engine and finalize (``asnrules explain``).
 
     Returns
     -------
@@ -140,10 +151,10 @@ def generate(
         for candidate in _selected_candidates(cells, options):
             cell = rewrite(candidate)
             sub = [{**rows[i], column: cell} for i in dict.fromkeys(rows_of[candidate])]
-            made.extend(Run(ruleset, sub, candidate, CANDIDATE_RUN, serials).generate())
+            made.extend(Run(ruleset, sub, candidate, CANDIDATE_RUN, serials, tracer).generate())
     if options.discover and options.candidate_ids is None and not options.per_pool:
         discovered = Candidate(ruleset.discovered_id, ruleset.discovered_type)
-        made.extend(Run(ruleset, rows, discovered, "discover", serials).generate())
+        made.extend(Run(ruleset, rows, discovered, "discover", serials, tracer).generate())
     for asn in made:
         asn.builtins.update(_builtins(asn, options, pool_name))
     if not options.finalize:
@@ -154,7 +165,7 @@ def generate(
     result: list[Association] = []
     for stage in ruleset.stages:
         own = [a for a in made if a.rule.stage == stage.name]
-        result.extend(finalize_stage(own, ruleset.not_set, stage.deduplicate))
+        result.extend(finalize_stage(own, ruleset.not_set, stage.deduplicate, tracer))
     return _kept(result, ruleset, options)
 
 

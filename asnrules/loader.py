@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,8 @@ from .models import Role as RoleModel
 from .models import Rule as RuleModel
 from .models import Summarize as SummarizeModel
 from .positions import SourceMap, expression_position
-from .resources import DEFAULT_RULESETS, bundled_rulesets
-from .ruleset import PRODUCTS, Attribute, Role, Rule, Ruleset, Stage, Summary
+from .resources import DEFAULT_RULESETS, bundled_rulesets, data_dir
+from .ruleset import PRODUCTS, Attribute, Origin, Role, Rule, Ruleset, Stage, Summary
 from .values import as_text
 
 
@@ -385,7 +386,12 @@ class _Loader:
         when = None
         if spec.when is not None:
             when = self._expr(Located(spec.when, spec_loc.source, (*spec_loc.path, "when")), MEMBER)
-        attribute = Attribute(key, value, spec.optional, when) if value is not None else None
+        text = spec.value if spec.value is not None else ", ".join(spec.from_ or ())
+        attribute = (
+            Attribute(key, value, spec.optional, when, _origin(spec_loc, str(text)))
+            if value is not None
+            else None
+        )
         self._attr_cache[key] = attribute
         return attribute
 
@@ -407,7 +413,7 @@ class _Loader:
             optional = name.endswith("?")
             attribute: Attribute | None = self._attribute(name.rstrip("?"), where)
             if attribute is not None and optional and not attribute.optional:
-                attribute = Attribute(attribute.name, attribute.value, True, attribute.when)
+                attribute = replace(attribute, optional=True)
             if attribute is not None and attribute.name not in {a.name for a in result}:
                 result.append(attribute)
         return tuple(result)
@@ -490,12 +496,19 @@ class _Loader:
             rule = self._compile_rule(name, previous.stage if previous else stage.name, merged)
             if rule is not None:
                 self.ruleset.rules[name] = rule
+                self._record_definition(rule)
         reoffers = []
         for i, item in enumerate(self.main.document.reoffer):
             compiled = self._expr(Located(item.when, self.main.source, ("reoffer", i, "when")))
             if compiled is not None:
                 reoffers.append(compiled)
         self.ruleset.reoffers = (*self.ruleset.reoffers, *reoffers)
+
+    def _record_definition(self, rule: Rule) -> None:
+        """Remember where ``rule`` was defined (for the warnings about overrides)."""
+        bundled = self.main.path.resolve().parent == data_dir("rulesets").resolve()
+        if rule.origin is not None:
+            self.ruleset.definitions.setdefault(rule.name, []).append((rule.origin, bundled))
 
     def _compile_rule(self, name: str, stage: str, fields: dict[str, Located]) -> Rule | None:
         where = self.bases[name]
@@ -514,7 +527,7 @@ class _Loader:
                 )
             )
             return None
-        selects = [self._expr(loc) for loc in items(fields.get("select"))]
+        selects = [(self._expr(loc), _origin(loc)) for loc in items(fields.get("select"))]
         share = self._attributes(items(fields.get("share")))
         roles: list[Role] = []
         role_models: list[Located] = []
@@ -564,11 +577,12 @@ class _Loader:
             if compiled is not None:
                 document.append((key, compiled))
         valid = [
-            self._expr(loc, ASSOCIATION, attribute_names, role_names)
+            (self._expr(loc, ASSOCIATION, attribute_names, role_names), _origin(loc))
             for loc in items(fields.get("valid"))
         ]
         summary = self._summary(fields.get("summarize"), attribute_names, role_names)
         hooks = []
+        hook_names = []
         for loc in items(fields.get("finalize")):
             hook_entry = get_hook(str(loc.value))
             if hook_entry is None:
@@ -579,13 +593,16 @@ class _Loader:
                 self._report(loc, "ASN302", f"unknown hook {loc.value!r}{hint}")
             else:
                 hooks.append(hook_entry.function)
+                hook_names.append(str(loc.value))
         if (
             len(self.ctx.diagnostics) > errors_before
             or product is None
             or (file_loc and file is None)
         ):
             return None
-        select = _all_of([s for s in selects if s is not None])
+        compiled_selects = tuple((c, o) for c, o in selects if c is not None)
+        select = _all_of([c for c, _ in compiled_selects])
+        rule_pos = where.source.locate(where.path, key=True)
         named_at = file_loc or where
         pos = named_at.source.locate(named_at.path, key=file_loc is None)
         return Rule(
@@ -598,11 +615,15 @@ class _Loader:
             member_fields=tuple(member_fields),
             product=product,
             document=tuple(document),
-            valid=tuple(v for v in valid if v is not None),
+            valid=tuple(v for v, _ in valid if v is not None),
             finalize=tuple(hooks),
             file=file,
             location=(named_at.source.path, pos.line, pos.col),
             summarize=summary,
+            origin=Origin(name, where.source.path, rule_pos.line, rule_pos.col),
+            selects=compiled_selects,
+            valid_origins=tuple(o for v, o in valid if v is not None),
+            hook_names=tuple(hook_names),
         )
 
     def _summary(
@@ -664,7 +685,15 @@ class _Loader:
             requires,
             differs,
             model.keeps_creating,
+            _origin(loc("when") if model.when is not None else where, model.when or ""),
         )
+
+
+def _origin(where: Located, text: str | None = None) -> Origin:
+    """Where ``where`` is written, with its text (default: its value)."""
+    pos = where.source.locate(where.path)
+    shown = str(where.value) if text is None else text
+    return Origin(shown, where.source.path, pos.line, pos.col)
 
 
 def _columns_value(columns: list[str]) -> Compiled:
@@ -757,8 +786,19 @@ def _load_into(
 def lint_paths(paths: Sequence[str | Path]) -> list[Diagnostic]:
     """Return every problem found in the given rule files (each file checked on its own)."""
     found: list[Diagnostic] = []
+    definitions: dict[str, list[tuple[Origin, bool]]] = {}
     for p in paths:
-        _, diagnostics = load_rulesets([p], collect=True)
+        ruleset, diagnostics = load_rulesets([p], collect=True)
         found.extend(diagnostics)
+        for name, places in ruleset.definitions.items():
+            definitions.setdefault(name, []).extend(places)
+    found.extend(_undone_overrides(definitions))
     unique = {(d.path, d.line, d.col, d.code, d.message): d for d in found}
     return sorted(unique.values())
+
+
+def _undone_overrides(definitions: dict[str, list[tuple[Origin, bool]]]) -> list[Diagnostic]:
+    """ASN603 warnings for files linted together, in the order given (as ``-r`` loads them)."""
+    from .generate_warnings import undone_in
+
+    return undone_in(definitions)

@@ -18,6 +18,23 @@ PRODUCTS = "products"
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where a piece of a rule was written: its text and its place in a rule file.
+
+    Compiled rules keep these only to explain themselves (``asnrules explain`` and the
+    warnings of ``generate``); the engine never reads them.
+    """
+
+    text: str
+    path: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
 class Attribute:
     """A shareable attribute of rows.
 
@@ -37,6 +54,8 @@ class Attribute:
     value: Compiled
     optional: bool = False
     when: Compiled | None = None
+    origin: Origin | None = field(default=None, compare=False)
+    """Where the attribute is defined."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +74,8 @@ class Role:
     requires: Compiled | None = None
     differs: tuple[Attribute, ...] = ()
     keeps_creating: bool = False
+    origin: Origin | None = field(default=None, compare=False)
+    """Where the role is written; its ``text`` is the ``when`` condition, if any."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +123,14 @@ class Rule:
         name): path, line and column, for messages about the files it names.
     summarize : Summary or None
         Members of one role replaced at finalize, before the hooks.
+    origin : Origin or None
+        Where the rule is defined.
+    selects : tuple of (Compiled, Origin)
+        The written ``select`` conditions whose conjunction is ``select``, in order.
+    valid_origins : tuple of Origin
+        Where each ``valid`` check is written (same order as ``valid``).
+    hook_names : tuple of str
+        The names of the ``finalize`` hooks (same order as ``finalize``).
     """
 
     name: str
@@ -118,6 +147,10 @@ class Rule:
     file: Compiled | None = None
     location: tuple[str, int, int] = ("", 0, 0)
     summarize: Summary | None = None
+    origin: Origin | None = field(default=None, compare=False)
+    selects: tuple[tuple[Compiled, Origin], ...] = field(default=(), compare=False)
+    valid_origins: tuple[Origin, ...] = field(default=(), compare=False)
+    hook_names: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def key_attributes(self) -> tuple[Attribute, ...]:
@@ -172,6 +205,8 @@ class Ruleset:
     required_columns: dict[str, str] = field(default_factory=dict)
     optional_columns: frozenset[str] = frozenset()
     aliases: dict[str, str] = field(default_factory=dict)
+    definitions: dict[str, list[tuple[Origin, bool]]] = field(default_factory=dict)
+    """Rule name to every definition of it, in load order, with whether its file is bundled."""
 
     def __iter__(self) -> Iterable[Rule]:  # type: ignore[override]
         return iter(self.rules.values())
