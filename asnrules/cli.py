@@ -330,7 +330,7 @@ def generate(
         for name, _ in result.files:
             typer.echo(name)
     if verbose:
-        from .report import verbose_report
+        from .verbose import verbose_report
 
         sys.stdout.flush()
         typer.echo(verbose_report(result.associations, [n for n, _ in result.files]), err=True)

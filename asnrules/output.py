@@ -87,15 +87,18 @@ def check_file_names(associations: Sequence[Association], names: Sequence[str]) 
             continue
         other = first.setdefault(name.casefold(), asn)
         if other is not asn:
-            where = ":".join(map(str, other.rule.location))
+            if other.rule is asn.rule:
+                who = f"two associations of {origin(asn)}"
+            else:
+                where = ":".join(map(str, other.rule.location))
+                who = f"{origin(asn)} and {origin(other)} (file name at {where})"
             problems.append(
                 Diagnostic(
                     path,
                     line,
                     col,
                     "ASN503",
-                    f"{origin(asn)} and {origin(other)} (file name at {where}) both name "
-                    f"{name!r}: one would overwrite the other",
+                    f"{who} both name {name!r}: one would overwrite the other",
                 )
             )
     if problems:

@@ -78,6 +78,8 @@ def test_bad_input(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.Mon
     assert status == case["exit"], output
     assert "Traceback" not in output, output
     assert (_snapshot(out), _snapshot(cwd)) == before, "the run changed the output folder"
+    if "says" in case:
+        assert case["says"] in output, output
     code = case.get("code")
     if code is None:
         assert not re.search(r"ASN\d{3} error", output), output
@@ -93,5 +95,14 @@ def test_bad_input(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_every_kind_has_cases() -> None:
     kinds = {c["kind"] for c in CASES}
-    assert {"yaml", "expression", "regex", "pool", "candidates", "environment"} <= kinds
+    assert {
+        "yaml",
+        "expression",
+        "regex",
+        "pool",
+        "candidates",
+        "environment",
+        "options",
+        "output",
+    } <= kinds
     assert len({c["name"] for c in CASES}) == len(CASES)
