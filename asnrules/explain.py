@@ -21,6 +21,7 @@ from .compiler import Compiled, RecordingRow, Scope
 from .diagnostics import error
 from .hooks import get_hook
 from .loader import load_rulesets
+from .modes import rule_files
 from .pool import pool_rows, read_pool
 from .ruleset import Attribute, Origin, Rule, Ruleset
 from .trace import Decision, Drop, Rejection, Tracer
@@ -98,7 +99,7 @@ def explain(
         ASN605 for an exposure the pool does not have (with the nearest names), and
         every error ``generate`` gives.
     """
-    ruleset, _ = load_rulesets(list(rulesets) if rulesets else None)
+    ruleset, _ = load_rulesets(rule_files(rulesets, options.pop("ignore_default", False)))
     delimiter = options.pop("delimiter", "|")
     table = read_pool(pool_file, delimiter=delimiter, fmt=options.pop("pool_format", "ascii"))
     rows = pool_rows(table)
@@ -108,6 +109,37 @@ def explain(
     files = zip(result.associations, result.files, strict=True)
     names = {id(asn): name for asn, (name, _) in files}
     return [_explain_row(rows[i], i, ruleset, result.associations, names, tracer) for i in chosen]
+
+
+NEAR_MISSES = 3
+"""How many rules :func:`orphan_reason` names."""
+
+
+def orphan_reason(found: Explanation) -> str:
+    """One line on why an exposure is in no association.
+
+    Rules that selected the row but turned it away later (a pin that differed, a failed
+    check, a hook, a duplicate) say the most, and are named first; when every rule
+    turned it away at its first condition, the line says so with the values it read.
+    """
+    if found.associations:
+        return ""
+    near = [
+        (rule, reason)
+        for rule, reasons in found.rules.items()
+        if not any(r.kind in ("select", "roles") for r in reasons)
+        for reason in reasons
+    ]
+    if near:
+        shown = [f"{rule}: {reason.message}" for rule, reason in near[:NEAR_MISSES]]
+        more = f" (and {len(near) - NEAR_MISSES} more)" if len(near) > NEAR_MISSES else ""
+        return "; ".join(shown) + more
+    values: dict[str, str | None] = {}
+    for reasons in found.rules.values():
+        for reason in reasons:
+            values.update(reason.values)
+    read = ", ".join(f"{k} = {v!r}" for k, v in sorted(values.items())[:4])
+    return "no rule selects it or has a role for it" + (f" ({read})" if read else "")
 
 
 def find_rows(

@@ -101,13 +101,13 @@ def test_validity_check_that_dropped_the_association(tmp_path: Path) -> None:
         "    share: [program]\n    valid: [\"count(member.exptype == 'science') > 5\"]\n" + MEMBER,
     )
     pool = write_pool(tmp_path / "p.csv", [image_row(1), image_row(2)], HEADER)
-    (found,) = explain(pool, ["1"], [rules])
+    (found,) = explain(pool, ["1"], [rules], ignore_default=True)
     (reason,) = found.rules["Asn_Big"]
     assert reason.kind == "valid"
     assert reason.where == f"{rules}:8:13"
     assert "> 5" in reason.condition
     # without finalize nothing is dropped, and the row is in the association
-    (kept,) = explain(pool, ["1"], [rules], finalize=False)
+    (kept,) = explain(pool, ["1"], [rules], finalize=False, ignore_default=True)
     assert {p.rule for p in kept.associations} == {"Asn_Big"}
 
 
@@ -118,7 +118,7 @@ def test_duplicate_names_the_association_kept(tmp_path: Path) -> None:
     )
     rules = _rules(tmp_path, "  Asn_A:\n" + rule + "  Asn_B:\n" + rule)
     pool = write_pool(tmp_path / "p.csv", [image_row(1)], HEADER)
-    (found,) = explain(pool, ["1"], [rules], all_candidates=True)
+    (found,) = explain(pool, ["1"], [rules], all_candidates=True, ignore_default=True)
     (placement,) = found.associations
     loser = "Asn_A" if placement.rule == "Asn_B" else "Asn_B"
     (reason,) = found.rules[loser]
@@ -137,7 +137,7 @@ def test_pin_that_differs(tmp_path: Path) -> None:
     )
     rows = [image_row(1, filt="F150W"), image_row(2, filt="F200W", exp_type="NRC_TACONFIRM")]
     pool = write_pool(tmp_path / "p.csv", rows, HEADER)
-    (found,) = explain(pool, ["2"], [rules], all_candidates=True)
+    (found,) = explain(pool, ["2"], [rules], all_candidates=True, ignore_default=True)
     messages = [r.message for r in found.rules["Asn_Pinned"]]
     assert any("cannot start an association" in m for m in messages), messages
     assert any("'filter_or_band' is 'f200w' in this row and 'f150w'" in m for m in messages), (

@@ -89,7 +89,11 @@ def test_cli_writes_the_page(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", str(POOL), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "7 associations, 1 orphans" in result.output
-    assert out.read_text().startswith("<!DOCTYPE html>")
+    page = out.read_text()
+    assert page.startswith("<!DOCTYPE html>")
+    # the orphan's reason comes from explain: no rule takes an nrc_dark exposure
+    assert "no rule selects it or has a role for it" in page
+    assert "exp_type = &#x27;nrc_dark&#x27;" in page
 
 
 def _chromium() -> str:

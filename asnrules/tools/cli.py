@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -137,22 +138,27 @@ def report_main(
     """Write the HTML report of a pool (``asnrules report``)."""
     from ..api import run
     from ..loader import load_rulesets
+    from ..modes import rule_files
     from .report import render_report
 
     try:
-        result = run(
-            pool,
-            rulesets,
-            ids=ids,
-            discover=discover,
-            all_candidates=all_candidates,
-            version_id=version_id,
-            delimiter=delimiter,
-        )
-        ruleset, _ = load_rulesets(list(rulesets) if rulesets else None)
+        options: dict[str, Any] = {
+            "ids": ids,
+            "discover": discover,
+            "all_candidates": all_candidates,
+            "version_id": version_id,
+            "delimiter": delimiter,
+        }
+        result = run(pool, rulesets, **options)
+        ruleset, _ = load_rulesets(rule_files(rulesets, False))
         columns = [ruleset.identity, *ruleset.required_columns, *sorted(ruleset.optional_columns)]
+        reasons = _orphan_reasons(pool, result.orphans, rulesets, options)
         page = render_report(
-            result, pool_name=pool.name, columns=columns, identity=ruleset.identity
+            result,
+            pool_name=pool.name,
+            columns=columns,
+            identity=ruleset.identity,
+            reasons=reasons,
         )
         _write(output, page)
     except AsnRulesError as exc:
@@ -169,3 +175,15 @@ def report_main(
         f"report written to {output}",
         err=True,
     )
+
+
+def _orphan_reasons(
+    pool: Path, orphans: Sequence[int], rulesets: Sequence[str] | None, options: dict[str, Any]
+) -> dict[int, str]:
+    """Why each orphan row joined nothing, in :func:`asnrules.explain.orphan_reason`'s words."""
+    from ..explain import explain, orphan_reason
+
+    if not orphans:
+        return {}
+    found = explain(pool, [str(i + 1) for i in orphans], rulesets, **options)
+    return {e.row - 1: orphan_reason(e) for e in found}
