@@ -98,6 +98,7 @@ CODES: dict[str, str] = {
     "ASN603": "override-undone",
     "ASN604": "candidate-not-found",
     "ASN605": "unknown-exposure",
+    "ASN606": "rule-made-nothing",
 }
 """Stable diagnostic codes and their readable names; never renumbered."""
 

@@ -8,7 +8,8 @@ where the cause is written (an attribute, a rule, a definition):
 - ``ASN602`` a rule made associations but has no member fields (members are ``{}``);
 - ``ASN603`` a rule override that a later rule file undoes (known once the rules are
   loaded: :func:`undone_overrides`);
-- ``ASN604`` a requested candidate the pool does not name.
+- ``ASN604`` a requested candidate the pool does not name;
+- ``ASN606`` a rule of the user's own files (not a bundled one) that made no association.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def generate_warnings(
     found = [
         *absent_share_columns(ruleset, rows, columns),
         *no_member_fields(ruleset, associations),
+        *idle_own_rules(ruleset, rows, associations),
     ]
     return sorted(found)
 
@@ -120,6 +122,35 @@ def no_member_fields(ruleset: Ruleset, associations: Sequence[Association]) -> l
         for name, count in made.items()
         if name in ruleset.rules
     ]
+
+
+def idle_own_rules(
+    ruleset: Ruleset, rows: Sequence[dict[str, str]], associations: Sequence[Association]
+) -> list[Diagnostic]:
+    """ASN606: rules from the user's files that made no association from this pool.
+
+    Bundled rules are left out: most of them have nothing to do in any one pool. A rule a
+    user wrote or adjusted and that made nothing is usually a mistake (a misspelled value,
+    a condition too strict), so the warning says whether its ``select`` matched any row.
+    """
+    made = {asn.rule.name for asn in associations}
+    found: list[Diagnostic] = []
+    for name, rule in ruleset.rules.items():
+        places = ruleset.definitions.get(name)
+        if name in made or not places or places[-1][1]:
+            continue
+        selected = _count_selected(rule, None, rows, ruleset.not_set)
+        if selected:
+            why = (
+                f"{selected} of {len(rows)} row(s) pass its select and a role's condition, "
+                "but no association of it was kept (asnrules explain POOL ROW says why)"
+            )
+        else:
+            why = f"no row of {len(rows)} passes its select and a role's condition"
+            if rule.selects:
+                why += f" (check the values in {'; '.join(o.text for _, o in rule.selects)})"
+        found.append(warning(rule.origin, "ASN606", f"rule {name!r} made no association: {why}"))
+    return found
 
 
 def undone_overrides(ruleset: Ruleset) -> list[Diagnostic]:

@@ -132,3 +132,20 @@ def test_verbose_shows_rules_pins_and_a_summary(tmp_path: Path) -> None:
     total = next(ln for ln in lines[header:] if ln.startswith("total"))
     files = [ln for ln in lines if ln.endswith("_asn.json")]
     assert int(total.split()[1]) == len(files)
+
+
+def test_a_misspelled_value_in_an_own_rule_is_said(tmp_path: Path) -> None:
+    rules = _rule_file(
+        tmp_path,
+        "typo.yaml",
+        "  Mine:\n"
+        "    asn_type: image3\n"
+        "    select: exp_type == 'nrc_imgae'\n"
+        "    share: [obs_num]\n"
+        "    member: {expname: filename, exptype: \"'science'\"}\n",
+    )
+    warnings = run(EXAMPLE_POOL, [rules]).warnings
+    (found,) = [w for w in warnings if w.code == "ASN606"]
+    assert (found.path, found.line) == (str(rules), 4)
+    assert "'Mine' made no association" in found.message and "nrc_imgae" in found.message
+    assert not [w for w in run(EXAMPLE_POOL).warnings if w.code == "ASN606"]  # bundled rules
