@@ -40,6 +40,8 @@ class RuleFile:
     path: Path
     document: Document
     source: SourceMap
+    broken: bool = False
+    """Schema errors were found; ``document`` holds what was valid around them."""
 
 
 @dataclass
@@ -86,14 +88,64 @@ def read_document(path: Path, display: str, ctx: Context) -> RuleFile | None:
             source.diagnostic((), "ASN112", "a rule file must be a mapping of keys")
         )
         return None
-    try:
-        document = Document.model_validate(data)
-    except ValidationError as exc:
-        ctx.diagnostics.extend(_schema_diagnostics(exc, source))
+    document, problems = validate(data, source)
+    if document is None:
+        ctx.diagnostics.extend(problems)
         return None
-    loaded = RuleFile(path, document, source)
+    ctx.diagnostics.extend(problems)
+    loaded = RuleFile(path, document, source, broken=bool(problems))
     ctx.files[key] = loaded
     return loaded
+
+
+MAX_REPAIRS = 50
+"""Schema errors reported per file before the rest of it is given up."""
+
+
+def validate(data: dict[str, Any], source: SourceMap) -> tuple[Document | None, list[Diagnostic]]:
+    """Validate ``data``; on schema errors, drop what is wrong and validate the rest.
+
+    Every key holding an error is reported and removed (the innermost mapping key that
+    contains it: a misspelled key, a bad value, a role lacking a required key), and the
+    remainder is validated again, so that the rest of the file is still compiled and all
+    of its problems are reported in one run, as a linter should.
+
+    Returns
+    -------
+    document, diagnostics
+        The document made of the valid part (``None`` when nothing could be kept) and the
+        schema errors found.
+    """
+    found: dict[tuple[int, int, str], Diagnostic] = {}
+    for _ in range(MAX_REPAIRS):
+        try:
+            return Document.model_validate(data), list(found.values())
+        except ValidationError as exc:
+            for d in _schema_diagnostics(exc, source):
+                found.setdefault((d.line, d.col, d.code), d)
+            targets = [_target(data, tuple(e["loc"]), e["type"]) for e in exc.errors()]
+            if None in targets:
+                break
+            for mapping, key in [t for t in targets if t is not None]:
+                mapping.pop(key, None)
+    return None, list(found.values())
+
+
+def _target(data: dict[str, Any], loc: tuple[Any, ...], kind: str) -> tuple[Any, str] | None:
+    """The innermost mapping and key of ``data`` holding the error at ``loc``."""
+    path = [p for p in loc if not _is_union_tag(p)]
+    if kind == "missing":
+        path = path[:-1]
+    node: Any = data
+    found: tuple[Any, str] | None = None
+    for part in path:
+        if isinstance(node, dict) and part in node:
+            found, node = (node, part), node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            break
+    return found
 
 
 def _schema_diagnostics(exc: ValidationError, source: SourceMap) -> list[Diagnostic]:
@@ -176,12 +228,13 @@ def gather(file: RuleFile, ctx: Context, chain: tuple[Path, ...] = ()) -> list[R
             )
             continue
         included = read_document(target, str(target), ctx)
-        if included is None:
+        if included is None or included.broken:
             ctx.diagnostics.append(
                 file.source.diagnostic(
                     ("include", i), "ASN002", f"included file {name!r} has errors"
                 )
             )
+        if included is None:
             continue
         for f in gather(included, ctx, (*chain, file.path.resolve())):
             if f not in ordered:
