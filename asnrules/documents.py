@@ -50,6 +50,22 @@ class Context:
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: dict[Path, RuleFile | None] = field(default_factory=dict)
+    expressions: list[Parsed] = field(default_factory=list)
+    """Every expression compiled, with where it is written (read by ``lint --pool``)."""
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """An expression the loader parsed: where, its tree, its context.
+
+    ``synthetic`` marks an expression the loader wrote itself (an attribute's column
+    list read as ``first(a, b)``): its node positions are not positions in the file.
+    """
+
+    where: Located
+    node: Any
+    context: str
+    synthetic: bool = False
 
 
 def resolve_ruleset_path(name: str | Path) -> Path:
