@@ -139,7 +139,7 @@ def validate(data: dict[str, Any], source: SourceMap) -> tuple[Document | None, 
         except ValidationError as exc:
             for d in _schema_diagnostics(exc, source):
                 found.setdefault((d.line, d.col, d.code), d)
-            targets = [_target(data, tuple(e["loc"]), e["type"]) for e in exc.errors()]
+            targets = [_target(data, tuple(e["loc"]), e["type"]) for e in _innermost(exc)]
             if None in targets:
                 break
             for mapping, key in [t for t in targets if t is not None]:
@@ -164,18 +164,25 @@ def _target(data: dict[str, Any], loc: tuple[Any, ...], kind: str) -> tuple[Any,
     return found
 
 
+def _innermost(exc: ValidationError) -> list[Any]:
+    """The errors of ``exc`` but those at a place holding another error.
+
+    A value of a union field (a role mapping or a role name; an attribute's mapping, name
+    or list) fails once per alternative: when the mapping alternative has an error inside
+    it, the "not a string" and "not a list" errors of the same value are noise.
+    """
+    errors = exc.errors()
+    places = [tuple(p for p in e["loc"] if not _is_union_tag(p)) for e in errors]
+    return [
+        e
+        for e, place in zip(errors, places, strict=True)
+        if not any(len(other) > len(place) and other[: len(place)] == place for other in places)
+    ]
+
+
 def _schema_diagnostics(exc: ValidationError, source: SourceMap) -> list[Diagnostic]:
     found = []
-    errors = exc.errors()
-    # a list item that is neither a role mapping nor a role name fails once per
-    # alternative: when the mapping alternative has errors, drop the "not a string" one
-    tagged = {tuple(e["loc"][: e["loc"].index("Role")]) for e in errors if "Role" in e["loc"]}
-    errors = [
-        e
-        for e in errors
-        if not ("str" in e["loc"] and tuple(e["loc"][: e["loc"].index("str")]) in tagged)
-    ]
-    for err in errors:
+    for err in _innermost(exc):
         loc = tuple(p for p in err["loc"] if not _is_union_tag(p))
         if err["type"] == "extra_forbidden":
             key = str(loc[-1])

@@ -4,7 +4,8 @@ Layers, in order: :mod:`positions` reads the YAML, :mod:`models` checks its shap
 :mod:`expressions` parses every expression, :mod:`compiler` resolves names and builds
 closures; this module wires them together, resolves ``include`` and ``extends``, and
 turns every problem into a located :class:`~asnrules.diagnostics.Diagnostic`.
-``collect=True`` gathers all problems (lint); otherwise the first file's problems raise.
+``collect=True`` gathers all problems (lint), a schema error hiding none of the rest of
+its file; otherwise the first file's problems raise.
 """
 
 from __future__ import annotations

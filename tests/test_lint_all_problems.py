@@ -36,3 +36,17 @@ def test_other_keys_of_a_broken_rule_are_compiled(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert [(d.code, d.line) for d in lint_paths([rules])] == [("ASN110", 5), ("ASN203", 7)]
+
+
+def test_a_bad_key_inside_a_union_value_drops_only_that_key(tmp_path: Path) -> None:
+    rules = tmp_path / "r.yaml"
+    rules.write_text(
+        "asnrules: 1\nattributes:\n  program: {fromm: program}\n"
+        "defaults: {member: {expname: filename}, document: {program: program}}\n"
+        "rules:\n  R:\n    asn_type: image2\n    share: [program]\n"
+        "    members:\n      - role: science\n        limitt: 2\n",
+        encoding="utf-8",
+    )
+    found = [(d.code, d.line, d.col) for d in lint_paths([rules])]
+    # no "not a valid list" for the other alternatives, no "unknown attribute" at its uses
+    assert found == [("ASN111", 3, 12), ("ASN110", 3, 13), ("ASN110", 11, 9)]
