@@ -522,26 +522,21 @@ def lint(
     output_format: Annotated[
         LintFormat, typer.Option("--format", help="Output format.")
     ] = LintFormat.concise,
+    pool: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--pool", help="Also check the rules' literals and columns against this pool."
+        ),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
 ) -> None:
-    """Check rule files: YAML, schema, expressions, names. Exit 0 clean, 1 problems, 2 usage."""
-    from .loader import lint_paths
+    """Check rule files: YAML, schema, expressions, names.
 
-    diagnostics = lint_paths([str(f) for f in files])
-    fmt = output_format.value
-    if fmt == "concise" and sys.stdout.isatty():
-        fmt = "full"
-    if diagnostics or fmt in ("json", "sarif"):
-        typer.echo(render(diagnostics, fmt))
-    sys.stdout.flush()
-    if fmt in ("concise", "full"):
-        count = len(diagnostics)
-        plural = "s" if len(files) != 1 else ""
-        summary = f"{count} problem{'s' if count != 1 else ''} in {len(files)} file{plural}"
-        typer.echo(
-            summary if diagnostics else f"{len(files)} file{'s' if len(files) != 1 else ''} clean",
-            err=True,
-        )
-    raise typer.Exit(1 if diagnostics else 0)
+    Exit 0 clean or warnings only (1 with --strict), 1 errors, 2 usage or unreadable pool.
+    """
+    from .lint_cmd import run_lint
+
+    raise typer.Exit(run_lint(files, output_format.value, pool, strict))
 
 
 @app.command()

@@ -87,6 +87,8 @@ CODES: dict[str, str] = {
     "ASN701": "rule-without-fields",
     "ASN702": "template-shadows-attribute",
     "ASN703": "include-ignored-keys",
+    "ASN711": "value-not-in-pool",
+    "ASN712": "column-not-in-pool",
     "ASN790": "rule-test-failed",
     "ASN791": "rule-test-invalid",
     "ASN410": "pool-bad-encoding",

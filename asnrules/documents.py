@@ -40,6 +40,8 @@ class RuleFile:
     path: Path
     document: Document
     source: SourceMap
+    broken: bool = False
+    """Schema errors were found; ``document`` holds what was valid around them."""
 
 
 @dataclass
@@ -48,6 +50,22 @@ class Context:
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: dict[Path, RuleFile | None] = field(default_factory=dict)
+    expressions: list[Parsed] = field(default_factory=list)
+    """Every expression compiled, with where it is written (read by ``lint --pool``)."""
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """An expression the loader parsed: where, its tree, its context.
+
+    ``synthetic`` marks an expression the loader wrote itself (an attribute's column
+    list read as ``first(a, b)``): its node positions are not positions in the file.
+    """
+
+    where: Located
+    node: Any
+    context: str
+    synthetic: bool = False
 
 
 def resolve_ruleset_path(name: str | Path) -> Path:
@@ -86,28 +104,85 @@ def read_document(path: Path, display: str, ctx: Context) -> RuleFile | None:
             source.diagnostic((), "ASN112", "a rule file must be a mapping of keys")
         )
         return None
-    try:
-        document = Document.model_validate(data)
-    except ValidationError as exc:
-        ctx.diagnostics.extend(_schema_diagnostics(exc, source))
+    document, problems = validate(data, source)
+    if document is None:
+        ctx.diagnostics.extend(problems)
         return None
-    loaded = RuleFile(path, document, source)
+    ctx.diagnostics.extend(problems)
+    loaded = RuleFile(path, document, source, broken=bool(problems))
     ctx.files[key] = loaded
     return loaded
 
 
+MAX_REPAIRS = 50
+"""Schema errors reported per file before the rest of it is given up."""
+
+
+def validate(data: dict[str, Any], source: SourceMap) -> tuple[Document | None, list[Diagnostic]]:
+    """Validate ``data``; on schema errors, drop what is wrong and validate the rest.
+
+    Every key holding an error is reported and removed (the innermost mapping key that
+    contains it: a misspelled key, a bad value, a role lacking a required key), and the
+    remainder is validated again, so that the rest of the file is still compiled and all
+    of its problems are reported in one run, as a linter should.
+
+    Returns
+    -------
+    document, diagnostics
+        The document made of the valid part (``None`` when nothing could be kept) and the
+        schema errors found.
+    """
+    found: dict[tuple[int, int, str], Diagnostic] = {}
+    for _ in range(MAX_REPAIRS):
+        try:
+            return Document.model_validate(data), list(found.values())
+        except ValidationError as exc:
+            for d in _schema_diagnostics(exc, source):
+                found.setdefault((d.line, d.col, d.code), d)
+            targets = [_target(data, tuple(e["loc"]), e["type"]) for e in _innermost(exc)]
+            if None in targets:
+                break
+            for mapping, key in [t for t in targets if t is not None]:
+                mapping.pop(key, None)
+    return None, list(found.values())
+
+
+def _target(data: dict[str, Any], loc: tuple[Any, ...], kind: str) -> tuple[Any, str] | None:
+    """The innermost mapping and key of ``data`` holding the error at ``loc``."""
+    path = [p for p in loc if not _is_union_tag(p)]
+    if kind == "missing":
+        path = path[:-1]
+    node: Any = data
+    found: tuple[Any, str] | None = None
+    for part in path:
+        if isinstance(node, dict) and part in node:
+            found, node = (node, part), node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            break
+    return found
+
+
+def _innermost(exc: ValidationError) -> list[Any]:
+    """The errors of ``exc`` but those at a place holding another error.
+
+    A value of a union field (a role mapping or a role name; an attribute's mapping, name
+    or list) fails once per alternative: when the mapping alternative has an error inside
+    it, the "not a string" and "not a list" errors of the same value are noise.
+    """
+    errors = exc.errors()
+    places = [tuple(p for p in e["loc"] if not _is_union_tag(p)) for e in errors]
+    return [
+        e
+        for e, place in zip(errors, places, strict=True)
+        if not any(len(other) > len(place) and other[: len(place)] == place for other in places)
+    ]
+
+
 def _schema_diagnostics(exc: ValidationError, source: SourceMap) -> list[Diagnostic]:
     found = []
-    errors = exc.errors()
-    # a list item that is neither a role mapping nor a role name fails once per
-    # alternative: when the mapping alternative has errors, drop the "not a string" one
-    tagged = {tuple(e["loc"][: e["loc"].index("Role")]) for e in errors if "Role" in e["loc"]}
-    errors = [
-        e
-        for e in errors
-        if not ("str" in e["loc"] and tuple(e["loc"][: e["loc"].index("str")]) in tagged)
-    ]
-    for err in errors:
+    for err in _innermost(exc):
         loc = tuple(p for p in err["loc"] if not _is_union_tag(p))
         if err["type"] == "extra_forbidden":
             key = str(loc[-1])
@@ -176,12 +251,13 @@ def gather(file: RuleFile, ctx: Context, chain: tuple[Path, ...] = ()) -> list[R
             )
             continue
         included = read_document(target, str(target), ctx)
-        if included is None:
+        if included is None or included.broken:
             ctx.diagnostics.append(
                 file.source.diagnostic(
                     ("include", i), "ASN002", f"included file {name!r} has errors"
                 )
             )
+        if included is None:
             continue
         for f in gather(included, ctx, (*chain, file.path.resolve())):
             if f not in ordered:

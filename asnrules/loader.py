@@ -4,7 +4,8 @@ Layers, in order: :mod:`positions` reads the YAML, :mod:`models` checks its shap
 :mod:`expressions` parses every expression, :mod:`compiler` resolves names and builds
 closures; this module wires them together, resolves ``include`` and ``extends``, and
 turns every problem into a located :class:`~asnrules.diagnostics.Diagnostic`.
-``collect=True`` gathers all problems (lint); otherwise the first file's problems raise.
+``collect=True`` gathers all problems (lint), a schema error hiding none of the rest of
+its file; otherwise the first file's problems raise.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import expressions as ex
 from .compiler import MEMBER, Compiled, CompileError, Compiler, Definitions
@@ -22,6 +23,7 @@ from .diagnostics import AsnRulesError, Diagnostic, Severity
 from .documents import (
     Context,
     Located,
+    Parsed,
     RuleFile,
     gather,
     read_document,
@@ -39,9 +41,15 @@ from .resources import DEFAULT_RULESETS, bundled_rulesets, data_dir
 from .ruleset import PRODUCTS, Attribute, Origin, Role, Rule, Ruleset, Stage, Summary
 from .values import as_text
 
+if TYPE_CHECKING:
+    from .poolcheck import PoolValues
+
 
 def load_rulesets(
-    paths: Sequence[str | Path] | None = None, *, collect: bool = False
+    paths: Sequence[str | Path] | None = None,
+    *,
+    collect: bool = False,
+    context: Context | None = None,
 ) -> tuple[Ruleset, list[Diagnostic]]:
     """Load and compile rule files into one :class:`Ruleset`.
 
@@ -52,6 +60,8 @@ def load_rulesets(
         earlier ones. Default: the bundled Stage 2 and Stage 3 rulesets.
     collect : bool
         Gather every problem instead of raising on the first file with errors.
+    context : Context, optional
+        Where the load records the files and expressions it read (``lint --pool``).
 
     Returns
     -------
@@ -64,7 +74,7 @@ def load_rulesets(
         Without ``collect``, when any file has a problem.
     """
     names = list(paths) if paths else list(DEFAULT_RULESETS)
-    ctx = Context()
+    ctx = context if context is not None else Context()
     ruleset = Ruleset()
     loaded: set[Path] = set()
     earlier: list[RuleFile] = []
@@ -141,6 +151,9 @@ class _Loader:
                 for name, text in getattr(doc, kind).items():
                     node = self._parse(Located(text, src, (kind, name)))
                     if node is not None:
+                        self.ctx.expressions.append(
+                            Parsed(Located(text, src, (kind, name)), node, ROW)
+                        )
                         exprs[name.lower()] = node
                         self.expr_where[name.lower()] = Located(text, src, (kind, name))
             columns.update(c.lower() for c in doc.columns)
@@ -307,10 +320,13 @@ class _Loader:
         context: str = ROW,
         attributes: Iterable[str] = (),
         roles: Iterable[str] = (),
+        *,
+        synthetic: bool = False,
     ) -> Compiled | None:
         node = self._parse(where)
         if node is None:
             return None
+        self.ctx.expressions.append(Parsed(where, node, context, synthetic))
         before = set(self.compiler.columns_used)
         try:
             compiled = self.compiler.compile(node, context, attributes, roles)
@@ -378,7 +394,7 @@ class _Loader:
             value = self._expr(Located(spec.value, spec_loc.source, (*spec_loc.path, "value")))
         elif spec.from_:
             source = "first(" + ", ".join(spec.from_) + ")"
-            checked = self._expr(Located(source, spec_loc.source, spec_loc.path))
+            checked = self._expr(Located(source, spec_loc.source, spec_loc.path), synthetic=True)
             value = _columns_value([c.lower() for c in spec.from_]) if checked else None
         else:
             self._report(spec_loc, "ASN111", f"attribute {name!r} needs 'from' or 'value'")
@@ -783,13 +799,22 @@ def _load_into(
     return files
 
 
-def lint_paths(paths: Sequence[str | Path]) -> list[Diagnostic]:
-    """Return every problem found in the given rule files (each file checked on its own)."""
+def lint_paths(paths: Sequence[str | Path], pool: PoolValues | None = None) -> list[Diagnostic]:
+    """Return every problem found in the given rule files (each file checked on its own).
+
+    With ``pool``, also the rules' literals that the pool never holds and the columns they
+    read that it lacks (see :mod:`asnrules.poolcheck`).
+    """
+    from .poolcheck import check_pool
+
     found: list[Diagnostic] = []
     definitions: dict[str, list[tuple[Origin, bool]]] = {}
     for p in paths:
-        ruleset, diagnostics = load_rulesets([p], collect=True)
+        ctx = Context()
+        ruleset, diagnostics = load_rulesets([p], collect=True, context=ctx)
         found.extend(diagnostics)
+        if pool is not None:
+            found.extend(check_pool(ctx, ruleset, pool, resolve_ruleset_path(p)))
         for name, places in ruleset.definitions.items():
             definitions.setdefault(name, []).extend(places)
     found.extend(_undone_overrides(definitions))

@@ -21,6 +21,9 @@ def test_tutorial_has_its_sections():
     text = TUTORIAL.read_text()
     assert "## 4. Asking why" in text and "ASKING-WHY" in text
     assert len(BLOCKS) >= 4
+    why = text[text.index("## 4. Asking why") : text.index("## 5.")]
+    assert "asnrules explain pool.csv" in why and "lint typo.yaml --pool pool.csv" in why
+    assert "generate pool.csv" in why and " -v" in why
 
 
 @pytest.fixture(scope="module")
