@@ -219,7 +219,7 @@ class Compiler:
         if name in self._active:
             chain = " -> ".join([*self._active, name])
             raise CompileError(
-                "ASN206", f"definition {name!r} refers to itself ({chain})", node.line, node.col
+                "ASN208", f"definition {name!r} refers to itself ({chain})", node.line, node.col
             )
         self._active.append(name)
         try:

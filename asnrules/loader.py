@@ -397,7 +397,7 @@ class _Loader:
             checked = self._expr(Located(source, spec_loc.source, spec_loc.path), synthetic=True)
             value = _columns_value([c.lower() for c in spec.from_]) if checked else None
         else:
-            self._report(spec_loc, "ASN111", f"attribute {name!r} needs 'from' or 'value'")
+            self._report(spec_loc, "ASN113", f"attribute {name!r} needs 'from' or 'value'")
             value = None
         when = None
         if spec.when is not None:
@@ -453,16 +453,16 @@ class _Loader:
                     f"rule {name!r} extends itself, and no earlier ruleset defines it: load "
                     "this file after the one that does (-r stage3 -r this.yaml) or include that"
                 )
-                self._report(base_loc, "ASN301", message)
+                self._report(base_loc, "ASN307", message)
                 return None
             if base is None:
                 close = difflib.get_close_matches(base_name, sorted(self.bases), n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
-                self._report(base_loc, "ASN301", f"unknown rule {base_name!r} in extends{hint}")
+                self._report(base_loc, "ASN306", f"unknown rule {base_name!r} in extends{hint}")
                 return None
             if id(base) in chain:
                 self._report(
-                    base_loc, "ASN301", f"rule {name!r} extends itself through {base_name!r}"
+                    base_loc, "ASN307", f"rule {name!r} extends itself through {base_name!r}"
                 )
                 return None
             inherited = self._merged(base_name, base, (*chain, id(where)))
@@ -537,7 +537,7 @@ class _Loader:
                     where.source.path,
                     pos.line,
                     pos.col,
-                    "ASN111",
+                    "ASN114",
                     f"rule {name!r} has no asn_type",
                     source_line=where.source.line_text(pos.line),
                 )
@@ -560,7 +560,7 @@ class _Loader:
                             role_model.lower(), sorted(self.roles), n=1
                         )
                         hint = f"; did you mean {close[0]!r}?" if close else ""
-                        self._report(where_role, "ASN301", f"unknown role {role_model!r}{hint}")
+                        self._report(where_role, "ASN305", f"unknown role {role_model!r}{hint}")
                         continue
                     where_role = named
                 role_models.append(where_role)
@@ -654,7 +654,7 @@ class _Loader:
             hint = f"; did you mean {close[0]!r}?" if close else ""
             self._report(
                 Located(model.role, where.source, (*path, "role")),
-                "ASN301",
+                "ASN305",
                 f"summarize: the rule has no role {model.role!r}{hint}",
             )
             return None

@@ -49,4 +49,4 @@ def test_a_bad_key_inside_a_union_value_drops_only_that_key(tmp_path: Path) -> N
     )
     found = [(d.code, d.line, d.col) for d in lint_paths([rules])]
     # no "not a valid list" for the other alternatives, no "unknown attribute" at its uses
-    assert found == [("ASN111", 3, 12), ("ASN110", 3, 13), ("ASN110", 11, 9)]
+    assert found == [("ASN113", 3, 12), ("ASN110", 3, 13), ("ASN110", 11, 9)]

@@ -204,8 +204,8 @@ def test_summarize_names_an_unknown_role_with_its_place(tmp_path: Path) -> None:
         '      into: [{expname: "{first.filename}"}]\n'
     )
     found = [(d.line, d.code) for d in lint_paths([rules]) if d.code != "ASN111"]
-    assert (8, "ASN301") in found
-    message = next(d.message for d in lint_paths([rules]) if d.code == "ASN301")
+    assert (8, "ASN305") in found
+    message = next(d.message for d in lint_paths([rules]) if d.code == "ASN305")
     assert "direct_image" in message
 
 
