@@ -20,7 +20,7 @@ from .diagnostics import AsnRulesError, Diagnostic, Severity
 from .engine import Run
 from .finalize import finalize_stage
 from .merge import merge_associations
-from .per_pool import CANDIDATE_RUN, PoolRun
+from .per_pool import CANDIDATE_RUN, PoolRun, unselected_ids
 from .ruleset import Ruleset
 from .trace import Tracer
 
@@ -146,7 +146,8 @@ def generate(
             rows_of.setdefault(candidate, []).append(i)
     made: list[Association] = []
     if options.per_pool:
-        made.extend(PoolRun(ruleset, rows, serials, options.discover).generate())
+        pool_run = PoolRun(ruleset, rows, serials, options.discover, options.candidate_ids)
+        made.extend(pool_run.generate())
     elif options.keep_candidates:
         for candidate in _selected_candidates(cells, options):
             cell = rewrite(candidate)
@@ -211,11 +212,15 @@ def _builtins(asn: Association, options: Options, pool_name: str) -> dict[str, A
 
 
 def unknown_candidates(
-    rows: Sequence[dict[str, str]], ruleset: Ruleset, ids: Sequence[str]
+    rows: Sequence[dict[str, str]], ruleset: Ruleset, ids: Sequence[str], per_pool: bool = False
 ) -> list[str]:
-    """Return the requested candidate ids that the pool does not name."""
-    known = {
-        c.id
-        for c in candidates_in_order([parse_cell(r.get(ruleset.candidate_column)) for r in rows])
-    }
+    """Return the requested candidate ids that select no candidate of the pool.
+
+    Per candidate an id names a candidate exactly; per pool it selects those whose text
+    holds it (see :mod:`asnrules.per_pool`).
+    """
+    every = candidates_in_order([parse_cell(r.get(ruleset.candidate_column)) for r in rows])
+    if per_pool:
+        return unselected_ids(every, ids)
+    known = {c.id for c in every}
     return [i for i in ids if i.lower() not in known]

@@ -10,11 +10,18 @@ naming only that candidate, is queued for that rule (in the pass over every row 
 Where it joins an association, it must list the association's candidate, and copies
 naming its other candidates are queued for the rule. A copy starts an association of
 its candidate and joins only associations of its candidate.
+
+With candidate ids (``-i``), no discover rules take part and a candidate takes part when
+an id appears inside its text ``('id', 'type')`` with at least one character either side,
+case ignored (the reference's pattern ``.+(id1|id2).+``; so ``o00`` selects ``o001``). A
+row listing candidates starts an association of the first selected one at once and
+queues copies for the other selected ones.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
@@ -56,6 +63,8 @@ class PoolRun(Run):
         Numbering of associations in creation order.
     discover : bool
         Whether the discover rules take part.
+    candidate_ids : sequence of str, optional
+        Only candidates naming one of these ids start associations (see the module text).
     """
 
     def __init__(
@@ -64,6 +73,7 @@ class PoolRun(Run):
         rows: Sequence[dict[str, str]],
         serials: Iterator[int],
         discover: bool = True,
+        candidate_ids: Sequence[str] | None = None,
     ) -> None:
         doubled = {f"{CANDIDATE_RUN}_{n}": r for n, r in ruleset.rules.items()}
         if discover:
@@ -73,6 +83,7 @@ class PoolRun(Run):
         self.column = ruleset.candidate_column
         self.cells = [_cell(row.get(self.column)) for row in rows]
         self.copies: dict[tuple[int, Candidate], int] = {}
+        self.pattern = _ids_pattern(candidate_ids)
 
     def _copy(self, i: int, candidate: Candidate) -> int:
         """Index of the copy of row ``i`` whose cell names only ``candidate``."""
@@ -108,7 +119,40 @@ class PoolRun(Run):
             return self.candidate, DISCOVER_RUN
         cell = self.cells[i]
         if isinstance(cell, Candidate):
-            return cell, CANDIDATE_RUN
-        if cell is not None:
+            return (cell, CANDIDATE_RUN) if self._selects(cell) else None
+        if cell is None:
+            return None
+        if self.pattern is None:
             self._queue_copies(name, i, cell, queue)
+            return None
+        chosen = [c for c in cell if self._selects(c)]
+        if not chosen:
+            return None
+        self._queue_copies(name, i, chosen[1:], queue)
+        return chosen[0], CANDIDATE_RUN
+
+    def _selects(self, candidate: Candidate) -> bool:
+        """Whether ``candidate`` may start an association (every one without ids)."""
+        return self.pattern is None or _selected(self.pattern, candidate)
+
+
+def unselected_ids(candidates: Sequence[Candidate], candidate_ids: Sequence[str]) -> list[str]:
+    """The ids that select none of ``candidates`` in a per-pool run."""
+    found = []
+    for cid in candidate_ids:
+        pattern = _ids_pattern([cid])
+        if pattern is not None and not any(_selected(pattern, c) for c in candidates):
+            found.append(cid)
+    return found
+
+
+def _selected(pattern: re.Pattern[str], candidate: Candidate) -> bool:
+    return pattern.fullmatch(f"('{candidate.id}', '{candidate.type}')") is not None
+
+
+def _ids_pattern(candidate_ids: Sequence[str] | None) -> re.Pattern[str] | None:
+    """The pattern a selected candidate's text matches; None when every one is selected."""
+    if not candidate_ids:
         return None
+    ids = "|".join(re.escape(c) for c in candidate_ids)
+    return re.compile(f".+({ids}).+", re.IGNORECASE | re.DOTALL)

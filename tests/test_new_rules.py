@@ -324,3 +324,36 @@ def test_wfss_parallel_miri_merge_and_per_pool_as_the_reference(mode: str) -> No
             [("jw99300001001_02101_00001_mirimage_cal.fits", SCI)],
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("ids", "expected"),
+    [
+        # an id selects every candidate whose text holds it, case ignored
+        (["o00"], [n for n in [*LRS_SPEC2, *LRS_OTHERS["default"]] if "-o00" in n]),
+        (["C1000"], ["jw99100-c1000_spec3_00001_asn.json"]),
+        # as the reference: no spec3 for o002 when c1000 is selected too
+        (
+            ["o002", "c1000"],
+            [
+                "jw99100-c1000_spec3_00001_asn.json",
+                "jw99100-o002_image2_00001_asn.json",
+                "jw99100-o002_spec2_00001_asn.json",
+                "jw99100-o002_spec2_00002_asn.json",
+            ],
+        ),
+    ],
+)
+def test_mirlrs_nods_per_pool_with_ids_as_the_reference(
+    ids: list[str], expected: list[str]
+) -> None:
+    found = _files(DATA / "pool_mirlrs_nod.csv", per_pool=True, ids=ids)
+    assert sorted(found) == sorted(expected)
+    for name in expected:
+        if name in LRS_SPEC2:
+            assert found[name] == LRS_SPEC2[name], name
+
+
+def test_per_pool_warns_only_of_ids_that_select_nothing() -> None:
+    result = run(DATA / "pool_mirlrs_nod.csv", per_pool=True, ids=["o00", "zz"])
+    assert [(w.code, "'zz'" in w.message) for w in result.warnings] == [("ASN604", True)]
