@@ -243,7 +243,7 @@ def run(
         *cell_warnings(rows, ruleset.candidate_column, label, lines),
     ]
     associations = _generate(rows, ruleset, options, pool_name(table), tracer)
-    if dms and requested:
+    if dms and requested and not per_pool:
         associations = dms_requested_only(associations, requested)
     named = named_documents(associations, ruleset.not_set)
     try:

@@ -9,7 +9,7 @@ stage by stage (see :mod:`asnrules.finalize`).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +45,10 @@ class Options:
         Merge the associations of mergeable stages by candidate and type.
     per_pool : bool
         One run over the whole pool, every candidate at once (see :mod:`asnrules.per_pool`).
+    selects : callable, optional
+        Per pool, the test of candidates to use instead of ``candidate_ids``.
+    spanning : bool
+        Per pool with ``selects``, associations may take rows of several candidates.
     """
 
     candidate_ids: Sequence[str] | None = None
@@ -54,6 +58,8 @@ class Options:
     finalize: bool = True
     merge: bool = False
     per_pool: bool = False
+    selects: Callable[[Candidate], bool] | None = None
+    spanning: bool = False
 
 
 def check_columns(
@@ -146,7 +152,15 @@ def generate(
             rows_of.setdefault(candidate, []).append(i)
     made: list[Association] = []
     if options.per_pool:
-        pool_run = PoolRun(ruleset, rows, serials, options.discover, options.candidate_ids)
+        pool_run = PoolRun(
+            ruleset,
+            rows,
+            serials,
+            options.discover,
+            options.candidate_ids,
+            options.selects,
+            options.spanning,
+        )
         made.extend(pool_run.generate())
     elif options.keep_candidates:
         for candidate in _selected_candidates(cells, options):
