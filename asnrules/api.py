@@ -212,16 +212,12 @@ def run(
         ruleset, notes = load_rulesets(rule_files(rulesets, ignore_default))
     notes += undone_overrides(ruleset)
     table = pool if pool is not None else read_pool(pool_file, delimiter=delimiter, fmt=pool_format)
-    if per_pool and ids:
-        raise error(
-            str(pool_file), "ASN031", "--per-pool-algorithm with --ids is not offered; use one"
-        )
     warnings: list[Diagnostic] = list(
         check_columns(list(table.colnames), ruleset, str(pool_file), per_pool)
     )
     rows = pool_rows(table)
     requested = list(ids or ())
-    if dms and ids:
+    if dms and ids and not per_pool:
         ids = dms_candidate_ids(rows, ruleset.candidate_column, requested)
     if ids:
         options = Options(
@@ -241,11 +237,13 @@ def run(
     warnings = [
         *notes,
         *warnings,
-        *unknown_candidate_warnings(str(pool_file), unknown_candidates(rows, ruleset, requested)),
+        *unknown_candidate_warnings(
+            str(pool_file), unknown_candidates(rows, ruleset, requested, per_pool)
+        ),
         *cell_warnings(rows, ruleset.candidate_column, label, lines),
     ]
     associations = _generate(rows, ruleset, options, pool_name(table), tracer)
-    if dms and requested:
+    if dms and requested and not per_pool:
         associations = dms_requested_only(associations, requested)
     named = named_documents(associations, ruleset.not_set)
     try:

@@ -30,7 +30,6 @@ CODES: dict[str, str] = {
     "ASN015": "dask-unavailable",
     "ASN020": "no-rules",
     "ASN030": "pool-no-candidate-column",
-    "ASN031": "per-pool-with-ids",
     "ASN101": "yaml-syntax",
     "ASN102": "yaml-duplicate-key",
     "ASN110": "schema-unknown-key",

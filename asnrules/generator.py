@@ -9,7 +9,7 @@ stage by stage (see :mod:`asnrules.finalize`).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,7 @@ from .diagnostics import AsnRulesError, Diagnostic, Severity
 from .engine import Run
 from .finalize import finalize_stage
 from .merge import merge_associations
-from .per_pool import CANDIDATE_RUN, PoolRun
+from .per_pool import CANDIDATE_RUN, PoolRun, unselected_ids
 from .ruleset import Ruleset
 from .trace import Tracer
 
@@ -45,6 +45,10 @@ class Options:
         Merge the associations of mergeable stages by candidate and type.
     per_pool : bool
         One run over the whole pool, every candidate at once (see :mod:`asnrules.per_pool`).
+    selects : callable, optional
+        Per pool, the test of candidates to use instead of ``candidate_ids``.
+    spanning : bool
+        Per pool with ``selects``, associations may take rows of several candidates.
     """
 
     candidate_ids: Sequence[str] | None = None
@@ -54,6 +58,8 @@ class Options:
     finalize: bool = True
     merge: bool = False
     per_pool: bool = False
+    selects: Callable[[Candidate], bool] | None = None
+    spanning: bool = False
 
 
 def check_columns(
@@ -146,7 +152,16 @@ def generate(
             rows_of.setdefault(candidate, []).append(i)
     made: list[Association] = []
     if options.per_pool:
-        made.extend(PoolRun(ruleset, rows, serials, options.discover).generate())
+        pool_run = PoolRun(
+            ruleset,
+            rows,
+            serials,
+            options.discover,
+            options.candidate_ids,
+            options.selects,
+            options.spanning,
+        )
+        made.extend(pool_run.generate())
     elif options.keep_candidates:
         for candidate in _selected_candidates(cells, options):
             cell = rewrite(candidate)
@@ -211,11 +226,15 @@ def _builtins(asn: Association, options: Options, pool_name: str) -> dict[str, A
 
 
 def unknown_candidates(
-    rows: Sequence[dict[str, str]], ruleset: Ruleset, ids: Sequence[str]
+    rows: Sequence[dict[str, str]], ruleset: Ruleset, ids: Sequence[str], per_pool: bool = False
 ) -> list[str]:
-    """Return the requested candidate ids that the pool does not name."""
-    known = {
-        c.id
-        for c in candidates_in_order([parse_cell(r.get(ruleset.candidate_column)) for r in rows])
-    }
+    """Return the requested candidate ids that select no candidate of the pool.
+
+    Per candidate an id names a candidate exactly; per pool it selects those whose text
+    holds it (see :mod:`asnrules.per_pool`).
+    """
+    every = candidates_in_order([parse_cell(r.get(ruleset.candidate_column)) for r in rows])
+    if per_pool:
+        return unselected_ids(every, ids)
+    known = {c.id for c in every}
     return [i for i in ids if i.lower() not in known]

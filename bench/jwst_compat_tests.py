@@ -63,10 +63,6 @@ LEFT_OUT = {
     "test_associations.py::test_read_assoc_defs": "loads a Python rule module (asn_rules_set1.py)",
     "test_associations.py::test_multi_rules": "loads Python rule modules (asn_rules_set1/2.py)",
     "test_associations.py::test_base_instantiation": "an empty Association class instance",
-    "test_associations.py::test_global_constraints[constraints2": (
-        "a candidate constraint without force_unique lets one association span candidates; "
-        "asnrules keeps candidates apart (raises ASN951)"
-    ),
     "test_dms.py": "loads a Python rule module (dms_rules.py) and its base classes",
     "test_generate.py::test_simple": "loads a Python rule module (rules_basic.py)",
     "test_io.py::test_load_asn_all": "load_asn(first=False) returns one load per Python rule class",

@@ -17,6 +17,7 @@ from asnrules.compat.jwst import (
     AssociationNotValidError,
     AssociationPool,
     AssociationRegistry,
+    DMSAttrConstraint,
     Main,
     constrain_on_candidates,
     generate,
@@ -94,13 +95,6 @@ def test_registry_errors() -> None:
         AssociationRegistry(include_default=False)
     with pytest.raises(AssociationError, match="Python rule modules"):
         AssociationRegistry(["my_rules.py"])
-    with pytest.raises(AssociationError, match="force_unique"):
-        registry = AssociationRegistry(
-            global_constraints=constrain_on_candidates(None).__class__(
-                sources=["asn_candidate"], value=".+o001.+"
-            )
-        )
-        registry.options([], None, True)
 
 
 def test_main_steps_options_and_orphans(small: Path, tmp_path: Path) -> None:
@@ -114,8 +108,44 @@ def test_main_steps_options_and_orphans(small: Path, tmp_path: Path) -> None:
     assert (tmp_path / "out" / "orphaned.csv").is_file()
     with pytest.raises(SystemExit):
         Main([str(small), "--discover", "-i", "o001"])
-    with pytest.raises(SystemExit):
-        Main([str(small), "--merge"])
+    merged = Main([str(small), "--dry-run", "--merge", "-i", "o001"])
+    assert [a.asn_name for a in merged.generate()] == [
+        "jw00042-o001_image2_00001_asn",
+        "jw00042-o001_image3_00001_asn",
+    ]
+    per_pool = Main([str(small), "--dry-run", "--per-pool-algorithm", "-i", "o00"])
+    assert len(per_pool.generate()) == 7
+
+
+def test_a_candidate_constraint_without_force_unique_spans_candidates(small: Path) -> None:
+    """As the reference: o001's and o002's F150W images in one association, named a3001."""
+    spanning = DMSAttrConstraint(
+        name="asn_candidate_id",
+        sources=["asn_candidate"],
+        value=".+(o001|o002).+",
+        force_unique=False,
+        is_acid=True,
+        evaluate=True,
+    )
+    asns = generate(AssociationPool.read(small), AssociationRegistry(global_constraints=spanning))
+    level3 = {
+        a.asn_name: [m["expname"][len("jw00042") :] for m in a["products"][0]["members"]]
+        for a in asns
+        if a["asn_type"] == "image3"
+    }
+    assert level3 == {
+        "jw00042-a3001_image3_00001_asn": [
+            "001001_02101_00001_nrca1_cal.fits",
+            "001001_02101_00002_nrca1_cal.fits",
+            "002001_02101_00003_nrca1_cal.fits",
+        ],
+        "jw00042-o002_image3_00001_asn": ["002001_02101_00004_nrca1_cal.fits"],
+    }
+    assert sorted(a["products"][0]["name"] for a in asns if a["asn_type"] == "image3") == [
+        "jw00042-a3001_t001_nircam_clear-f150w",
+        "jw00042-o002_t001_nircam_clear-f200w",
+    ]
+    assert sum(a["asn_type"] == "image2" for a in asns) == 4
 
 
 def test_main_exit_codes(small: Path, tmp_path: Path) -> None:

@@ -2,12 +2,10 @@
 
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
-from asnrules.api import Main, run
+from asnrules.api import Main
 from asnrules.cli import app
-from asnrules.diagnostics import AsnRulesError
 from asnrules.generator import Options, generate
 from asnrules.output import document
 
@@ -106,12 +104,6 @@ def test_per_pool_modes(tmp_path: Path) -> None:
 
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "nircam_imaging_pool.csv"
-
-
-def test_per_pool_with_ids_is_refused_clearly() -> None:
-    with pytest.raises(AsnRulesError) as info:
-        run(EXAMPLE, ids=["o001"], per_pool=True)
-    assert info.value.diagnostics[0].code == "ASN031"
 
 
 def test_command_line_offers_both_modes(tmp_path: Path) -> None:

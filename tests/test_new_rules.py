@@ -9,6 +9,7 @@ in order.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -121,8 +122,10 @@ def test_mirlrs_nod_partners_compare_whole_values(tmp_path: Path) -> None:
     ]
 
 
-def _catalog(candidate: str, science: str, optical: str, instrument: str) -> list[Any]:
-    root = f"jw99200-{candidate}_t000_{instrument}_{optical}"
+def _catalog(
+    candidate: str, science: str, optical: str, instrument: str, program: str = "99200"
+) -> list[Any]:
+    root = f"jw{program}-{candidate}_t000_{instrument}_{optical}"
     return [
         (
             science,
@@ -231,3 +234,126 @@ def test_wfss_parallel_miri_names_the_catalog_by_filter_only() -> None:
         "jw99300-c1002_spec2_00001_asn.json",
         "jw99300-c1002_spec3_00001_asn.json",
     ]
+
+
+# --merge and --per-pool-algorithm: the reference's files for the same three pools.
+def _merged(groups: dict[str, dict[str, Any]]) -> dict[str, list[Any]]:
+    """Merged file name -> the products of the per-candidate files, in sequence order."""
+    found: dict[str, list[Any]] = {}
+    for name in sorted(groups):
+        found.setdefault(re.sub(r"_\d{5}_asn", "_00001_asn", name), []).extend(groups[name])
+    return found
+
+
+def _image2(n: int) -> str:
+    return f"jw99200001001_02101_00001_{('nrcb1', 'nrcalong', 'nrcblong', 'nrca1')[n]}"
+
+
+O001_IMAGE2 = {
+    f"jw99200-o001_image2_0000{n + 1}_asn.json": [(_image2(n), [(f"{_image2(n)}_rate.fits", SCI)])]
+    for n in range(4)
+}
+
+
+def test_mirlrs_nods_merged_as_the_reference() -> None:
+    found = _files(DATA / "pool_mirlrs_nod.csv", merge=True)
+    spec2 = _merged(LRS_SPEC2)
+    assert sorted(spec2) == [
+        "jw99100-o001_spec2_00001_asn.json",
+        "jw99100-o002_spec2_00001_asn.json",
+    ]
+    assert [len(products) for products in spec2.values()] == [4, 2]
+    assert sorted(found) == sorted([*spec2, *LRS_OTHERS["default"]])
+    for name, products in spec2.items():
+        assert found[name] == products, name
+
+
+def test_mirlrs_nods_per_pool_as_the_reference() -> None:
+    found = _files(DATA / "pool_mirlrs_nod.csv", per_pool=True)
+    others = [n for n in LRS_OTHERS["default"] if "-c1000_" not in n]
+    assert sorted(found) == sorted([*LRS_SPEC2, *others])
+    for name, products in LRS_SPEC2.items():
+        assert found[name] == products, name
+
+
+def test_wfss_parallel_merged_as_the_reference() -> None:
+    found = _files(DATA / "pool_wfss_parallel.csv", merge=True)
+    merged = _merged({**WFSS_PARALLEL, **DISCOVERED_PARALLEL, **O001_IMAGE2})
+    assert sorted(merged) == [
+        "jw99200-a3001_spec2_00001_asn.json",
+        "jw99200-c1000_spec2_00001_asn.json",
+        "jw99200-c1001_spec2_00001_asn.json",
+        "jw99200-o001_image2_00001_asn.json",
+    ]
+    others = [n for n in WFSS_OTHERS if "_image2_" not in n]
+    assert sorted(found) == sorted([*merged, *others])
+    for name, products in merged.items():
+        assert found[name] == products, name
+
+
+def test_wfss_parallel_per_pool_as_the_reference() -> None:
+    """Per pool, the c-candidates' associations are not written; the discovered ones are."""
+    found = _files(DATA / "pool_wfss_parallel.csv", per_pool=True)
+    expected = {**DISCOVERED_PARALLEL, **O001_IMAGE2}
+    assert sorted(found) == sorted([*expected, *DISCOVERED_OTHERS])
+    for name, products in expected.items():
+        assert found[name] == products, name
+
+
+MIRI_SPEC2 = "jw99300002001_02101_00001_mirimage"
+
+
+@pytest.mark.parametrize("mode", ["merge", "per_pool"])
+def test_wfss_parallel_miri_merge_and_per_pool_as_the_reference(mode: str) -> None:
+    found = _files(DATA / "pool_wfss_parallel_miri.csv", **{mode: True})
+    if mode == "merge":
+        candidates, image3 = ["a3001", "c1002"], "c1002"
+        spec3 = ["jw99300-c1002_spec3_00001_asn.json"]
+    else:
+        candidates, image3 = ["a3001"], "a3001"
+        spec3 = ["jw99300-a3001_spec3_00001_asn.json"]
+    spec2 = {f"jw99300-{c}_spec2_00001_asn.json": c for c in candidates}
+    assert sorted(found) == sorted(
+        [*spec2, *spec3, *(f"jw99300-{image3}_image3_0000{n}_asn.json" for n in (1, 2))]
+    )
+    for name, candidate in spec2.items():
+        assert found[name] == _catalog(candidate, MIRI_SPEC2, "f770w", "miri", "99300"), name
+    assert found[f"jw99300-{image3}_image3_00002_asn.json"] == [
+        (
+            f"jw99300-{image3}_t000_miri_f770w",
+            [("jw99300001001_02101_00001_mirimage_cal.fits", SCI)],
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("ids", "expected"),
+    [
+        # an id selects every candidate whose text holds it, case ignored
+        (["o00"], [n for n in [*LRS_SPEC2, *LRS_OTHERS["default"]] if "-o00" in n]),
+        (["C1000"], ["jw99100-c1000_spec3_00001_asn.json"]),
+        # as the reference: no spec3 for o002 when c1000 is selected too
+        (
+            ["o002", "c1000"],
+            [
+                "jw99100-c1000_spec3_00001_asn.json",
+                "jw99100-o002_image2_00001_asn.json",
+                "jw99100-o002_spec2_00001_asn.json",
+                "jw99100-o002_spec2_00002_asn.json",
+            ],
+        ),
+    ],
+)
+def test_mirlrs_nods_per_pool_with_ids_as_the_reference(
+    ids: list[str], expected: list[str]
+) -> None:
+    found = _files(DATA / "pool_mirlrs_nod.csv", per_pool=True, ids=ids)
+    assert sorted(found) == sorted(expected)
+    for name in expected:
+        if name in LRS_SPEC2:
+            assert found[name] == LRS_SPEC2[name], name
+
+
+def test_per_pool_warns_only_of_ids_that_select_nothing() -> None:
+    result = run(DATA / "pool_mirlrs_nod.csv", per_pool=True, ids=["o00", "zz"])
+    assert [(w.code, "'zz'" in w.message) for w in result.warnings] == [("ASN604", True)]

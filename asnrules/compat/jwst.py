@@ -27,6 +27,7 @@ from .. import __version__
 from ..diagnostics import AsnRulesError, render
 from ..generator import Options, check_columns, unknown_candidates
 from ..generator import generate as _generate
+from ..modes import dms_candidate_ids, dms_requested_only
 from ..output import orphan_rows
 from ..pool import pool_name, read_pool
 from .documents import (
@@ -186,9 +187,6 @@ class Main:
         argv = sys.argv[1:] if args is None else args.split(" ") if isinstance(args, str) else args
         parser = _parser(pool is not None)
         self.parsed = parser.parse_args(list(argv))
-        for option in ("merge", "per_pool_algorithm"):
-            if getattr(self.parsed, option):
-                parser.error(f"--{option.replace('_', '-')} is not offered by asnrules")
         if self.parsed.level:
             LOG.setLevel(self.parsed.level)
         self.registry = AssociationRegistry(
@@ -200,23 +198,31 @@ class Main:
             )
         self.pool = pool
 
-    def _options(self) -> Options:
+    def _options(self, ids: list[str] | None) -> Options:
         parsed, version = self.parsed, _timestamp(self.parsed.version_id)
         finalize = not parsed.no_finalize
-        if parsed.asn_candidate_ids:
-            return Options(parsed.asn_candidate_ids, False, True, version, finalize)
+        modes = {"merge": parsed.merge, "per_pool": parsed.per_pool_algorithm}
+        if ids:
+            return Options(ids, False, True, version, finalize, **modes)
         if parsed.discover:
-            return Options(None, True, False, version, finalize)
-        return Options(None, not parsed.all_candidates, True, version, finalize)
+            return Options(None, True, False, version, finalize, **modes)
+        return Options(None, not parsed.all_candidates, True, version, finalize, **modes)
 
     def generate(self) -> list[AsnDocument]:
         """Generate the associations (candidates and discovery as the options say)."""
-        ruleset = self.registry.ruleset
-        check_columns([c.lower() for c in self.pool.colnames], ruleset, pool_name(self.pool))
+        ruleset, parsed = self.registry.ruleset, self.parsed
+        per_pool = parsed.per_pool_algorithm
+        name = pool_name(self.pool)
+        check_columns([c.lower() for c in self.pool.colnames], ruleset, name, per_pool)
         self._rows = _rows(self.pool)
-        for missing in unknown_candidates(self._rows, ruleset, self.parsed.asn_candidate_ids or []):
-            LOG.warning("candidate %r not found in pool %s", missing, pool_name(self.pool))
-        made = _generate(self._rows, ruleset, self._options(), pool_name(self.pool))
+        requested = list(parsed.asn_candidate_ids or [])
+        for missing in unknown_candidates(self._rows, ruleset, requested, per_pool):
+            LOG.warning("candidate %r not found in pool %s", missing, name)
+        dms = parsed.dms and requested and not per_pool
+        ids = dms_candidate_ids(self._rows, ruleset.candidate_column, requested) if dms else None
+        made = _generate(self._rows, ruleset, self._options(ids or requested), name)
+        if dms:
+            made = dms_requested_only(made, requested)
         self.associations = wrap(made, ruleset)
         return self.associations
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ..candidates import Candidate, candidates_in_order, parse_cell
+from ..candidates import Candidate
 from ..generator import Options
 from ..loader import load_rulesets
 from ..resources import DEFAULT_RULESETS
@@ -209,10 +210,9 @@ class AssociationRegistry:
     ) -> Options:
         """What one run makes: the chosen candidates, or discovery when none is constrained.
 
-        Raises
-        ------
-        AssociationError
-            For a candidate constraint that does not keep candidates apart.
+        Candidate constraints make one run over the pool in which only the candidates
+        they choose take part (:mod:`asnrules.per_pool`); without ``force_unique`` an
+        association may take rows of several chosen candidates.
         """
         column = self.ruleset.candidate_column
         chosen = [c for c in self.global_constraints if c.on_candidates(column)]
@@ -220,25 +220,24 @@ class AssociationRegistry:
             return Options(
                 discover=True, keep_candidates=False, version_id=version_id, finalize=finalize
             )
-        if not all(c.force_unique for c in chosen):
-            raise AssociationError(
-                "candidate constraints without force_unique (associations spanning "
-                "candidates) are not offered; each candidate is generated on its own"
-            )
-        every = candidates_in_order([parse_cell(r.get(column)) for r in rows])
-        ids = [c.id for c in every if all(_chooses(k, c) for k in chosen)]
         return Options(
-            candidate_ids=list(dict.fromkeys(ids)),
             discover=False,
             version_id=version_id,
             finalize=finalize,
+            per_pool=True,
+            selects=partial(_chosen_by, chosen),
+            spanning=not any(c.force_unique for c in chosen),
         )
+
+
+def _chosen_by(constraints: Sequence[DMSAttrConstraint], candidate: Candidate) -> bool:
+    return all(_chooses(k, candidate) for k in constraints)
 
 
 def _chooses(constraint: DMSAttrConstraint, candidate: Candidate) -> bool:
     text = f"('{candidate.id}', '{candidate.type}')"
     patterns = constraint.patterns
-    return not patterns or any(p.match(text) for p in patterns)
+    return not patterns or any(p.fullmatch(text) for p in patterns)
 
 
 __all__ = [
