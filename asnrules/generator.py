@@ -21,6 +21,7 @@ from .engine import Run
 from .finalize import finalize_stage
 from .merge import merge_associations
 from .per_pool import CANDIDATE_RUN, PoolRun
+from .rowfacts import RowFacts
 from .ruleset import Ruleset
 from .trace import Tracer
 
@@ -145,16 +146,18 @@ def generate(
         for candidate in found:
             rows_of.setdefault(candidate, []).append(i)
     made: list[Association] = []
+    facts = RowFacts(ruleset)
     if options.per_pool:
         made.extend(PoolRun(ruleset, rows, serials, options.discover).generate())
     elif options.keep_candidates:
         for candidate in _selected_candidates(cells, options):
             cell = rewrite(candidate)
             sub = [{**rows[i], column: cell} for i in dict.fromkeys(rows_of[candidate])]
-            made.extend(Run(ruleset, sub, candidate, CANDIDATE_RUN, serials, tracer).generate())
+            run = Run(ruleset, sub, candidate, CANDIDATE_RUN, serials, tracer, facts)
+            made.extend(run.generate())
     if options.discover and options.candidate_ids is None and not options.per_pool:
         discovered = Candidate(ruleset.discovered_id, ruleset.discovered_type)
-        made.extend(Run(ruleset, rows, discovered, "discover", serials, tracer).generate())
+        made.extend(Run(ruleset, rows, discovered, "discover", serials, tracer, facts).generate())
     for asn in made:
         asn.builtins.update(_builtins(asn, options, pool_name))
     if not options.finalize:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import expressions as ex
-from .compiler import MEMBER, Compiled, CompileError, Compiler, Definitions
+from .compiler import MEMBER, Compiled, CompileError, Compiler, Definitions, columns_read
 from .diagnostics import AsnRulesError, Diagnostic, Severity
 from .documents import (
     Context,
@@ -111,7 +111,7 @@ class _Loader:
         self._attr_cache: dict[str, Attribute | None] = {}
         self._reported: set[tuple[str, str, int, int]] = set()
         self.not_set: list[str] | None = None
-        self.compiler = Compiler(self.defs)
+        self.compiler = Compiler(self.defs, reads=ruleset.reads)
         self._collect()
 
     # -- definitions -------------------------------------------------------------------
@@ -379,7 +379,10 @@ class _Loader:
         elif spec.from_:
             source = "first(" + ", ".join(spec.from_) + ")"
             checked = self._expr(Located(source, spec_loc.source, spec_loc.path))
-            value = _columns_value([c.lower() for c in spec.from_]) if checked else None
+            columns = [c.lower() for c in spec.from_]
+            value = _columns_value(columns) if checked else None
+            if value is not None:
+                self.ruleset.reads[id(value)] = (value, frozenset(columns))
         else:
             self._report(spec_loc, "ASN111", f"attribute {name!r} needs 'from' or 'value'")
             value = None
@@ -601,7 +604,7 @@ class _Loader:
         ):
             return None
         compiled_selects = tuple((c, o) for c, o in selects if c is not None)
-        select = _all_of([c for c, _ in compiled_selects])
+        select = _all_of([c for c, _ in compiled_selects], self.ruleset.reads)
         rule_pos = where.source.locate(where.path, key=True)
         named_at = file_loc or where
         pos = named_at.source.locate(named_at.path, key=file_loc is None)
@@ -717,12 +720,19 @@ def _text(text: str) -> Compiled:
     return lambda s: text
 
 
-def _all_of(conditions: list[Compiled]) -> Compiled | None:
+def _all_of(
+    conditions: list[Compiled], reads: dict[int, tuple[Compiled, frozenset[str]]]
+) -> Compiled | None:
+    """All of ``conditions``; the columns it reads noted in ``reads`` when all are known."""
     if not conditions:
         return None
     if len(conditions) == 1:
         return conditions[0]
-    return lambda s: all(s.truth(c(s)) for c in conditions)
+    combined: Compiled = lambda s: all(s.truth(c(s)) for c in conditions)  # noqa: E731
+    found = [columns_read(reads, c) for c in conditions]
+    if all(f is not None for f in found):
+        reads[id(combined)] = (combined, frozenset().union(*(f for f in found if f)))
+    return combined
 
 
 _TEMPLATE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
