@@ -11,15 +11,13 @@ for a later pass.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
-from functools import partial
-from typing import Any
 
 from .association import Association, Candidate, Member
 from .compiler import Scope
-from .rowfacts import RowFacts
+from .rowfacts import NO_ROLE, MemberFields, RowFacts
 from .ruleset import Attribute, Role, Rule, Ruleset
 from .trace import Rejection, Tracer
 
@@ -162,6 +160,20 @@ class Run:
         key = self.facts.key(rule, self.rows[i])
         return key if isinstance(key, tuple) else None
 
+    def _names(self, i: int, allowed: tuple[str, ...] | None) -> tuple[str, ...]:
+        """The rules row ``i`` is offered to: of those ``allowed``, the ones that select it.
+
+        A rule that does not select a row can do nothing with it; only a tracer, which
+        says why each rule turned the row away, needs them all.
+        """
+        names = allowed if allowed is not None else tuple(self.ruleset.rules)
+        if self.tracer is not None:
+            return names
+        chosen = self.facts.rules_selecting(self.ruleset.rules, self.rows[i])
+        if allowed is None:
+            return chosen
+        return tuple(n for n in allowed if n in chosen)
+
     def unset_key(self, i: int, rule: Rule) -> Attribute | None:
         """The key attribute row ``i`` lacks for ``rule`` (``None``: it has them all)."""
         key = self.facts.key(rule, self.rows[i])
@@ -174,14 +186,17 @@ class Run:
         row: dict[str, str],
         pins: dict[str, str],
         new: dict[str, str],
-        member: Callable[[], Any],
+        rule: Rule,
+        role: Role,
     ) -> Attribute | None:
-        """Pin ``attributes`` into ``new``; return the first that is unset or differs."""
+        """Pin ``attributes`` into ``new``; return the first that is unset or differs.
+
+        An attribute's ``when`` is read with the row as a member of ``role`` of ``rule``.
+        """
         text_of = self.facts.text
         for attribute in attributes:
             if attribute.when is not None:
-                member_scope = Scope(row, self.not_set, member())
-                if not self.scope.truth(attribute.when(member_scope)):
+                if not self.facts.member_when(attribute, rule, role, row):
                     continue
             text = text_of(attribute, row)
             if text is None:
@@ -202,13 +217,7 @@ class Run:
         pins = asn.pins if asn is not None else {}
         new: dict[str, str] = {}
         row = self.rows[i]
-        failed = self._check(
-            rule.share,
-            row,
-            pins,
-            new,
-            lambda: _MemberFields(rule, _NO_ROLE, row, self.not_set, asn),
-        )
+        failed = self._check(rule.share, row, pins, new, rule, NO_ROLE)
         if failed is not None:
             if self.tracer is not None:
                 self.tracer.rejected(self, i, rule, asn, self._rejection(failed, row, pins))
@@ -234,8 +243,7 @@ class Run:
                         notes.append((role, "requires", None))
                     continue
             role_new = dict(new)
-            member = partial(_MemberFields, rule, role, row, self.not_set, asn)
-            failed = self._check(role.share, row, pins, role_new, member)
+            failed = self._check(role.share, row, pins, role_new, rule, role)
             if failed is not None:
                 if notes is not None:
                     notes.append((role, "share", failed))
@@ -288,7 +296,7 @@ class Run:
                 values = asn.recorded.setdefault(attribute.name, [])
                 if text not in values:
                     values.append(text)
-        fields = _MemberFields(asn.rule, role, row, self.not_set, asn).compute()
+        fields = MemberFields(asn.rule, role, row, self.not_set, asn).compute()
         asn.members.append(Member(row, role.name, fields))
         asn.role_counts[role.name] += 1
         identity = row.get(self.ruleset.identity, str(i))
@@ -300,8 +308,7 @@ class Run:
     ) -> set[str]:
         joined: set[str] = set()
         identity = self.rows[i].get(self.ruleset.identity, str(i))
-        names = allowed if allowed is not None else tuple(self.ruleset.rules)
-        for name in names:
+        for name in self._names(i, allowed):
             rule = self.ruleset.rules[name]
             if identity in self.identities[name]:
                 joined.add(name)
@@ -338,8 +345,7 @@ class Run:
     def _create(
         self, i: int, allowed: tuple[str, ...] | None, ignore: set[str], queue: _Queue
     ) -> None:
-        names = allowed if allowed is not None else tuple(self.ruleset.rules)
-        for name in names:
+        for name in self._names(i, allowed):
             if name in ignore:
                 continue
             rule = self.ruleset.rules[name]
@@ -399,46 +405,3 @@ class Run:
 
 def _roles_rejection(notes: list[tuple[Role, str, Attribute | None]]) -> Rejection:
     return Rejection("roles", roles=tuple(notes))
-
-
-_NO_ROLE = Role("", None)
-
-
-class _MemberFields:
-    """Computes a member's fields in order; ``member.x`` may refer to any other field."""
-
-    def __init__(
-        self,
-        rule: Rule,
-        role: Role,
-        row: dict[str, str],
-        not_set: frozenset[str],
-        asn: Association | None,
-    ) -> None:
-        self.rule = rule
-        self.role = role
-        self.formulas = dict(rule.member_fields)
-        self.values: dict[str, Any] = {}
-        self.active: set[str] = set()
-        self.scope = Scope(row, not_set, self, asn)
-
-    def get(self, name: str) -> Any:
-        """Value of field ``name`` (``role`` is the member's role)."""
-        if name == "role":
-            return self.role.name
-        if name in self.values:
-            return self.values[name]
-        if name not in self.formulas or name in self.active:
-            return None
-        self.active.add(name)
-        if name == "exptype" and self.role.exptype is not None:
-            value = self.role.exptype(self.scope)
-        else:
-            value = self.formulas[name](self.scope)
-        self.active.discard(name)
-        self.values[name] = value
-        return value
-
-    def compute(self) -> dict[str, Any]:
-        """Every field, in the rule's order."""
-        return {name: self.get(name) for name in self.formulas}

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
+from .association import Association
 from .compiler import Compiled, Scope, columns_read
 from .ruleset import Attribute, Role, Rule, Ruleset
 from .values import as_text, is_set
@@ -67,9 +68,10 @@ class RowFacts:
     """
 
     def __init__(self, ruleset: Ruleset) -> None:
-        self.not_set: Collection[str] = ruleset.not_set
+        self.not_set: frozenset[str] = ruleset.not_set
         self.reads = ruleset.reads
         self._memos: dict[int, _Memo] = {}
+        self._member_memos: dict[tuple[int, ...], _Memo] = {}
         self._reoffer = self._make(_any_of(ruleset.reoffers, self.not_set), ruleset.reoffers)
 
     def _columns(self, expressions: Collection[Compiled | None]) -> tuple[str, ...] | None:
@@ -157,6 +159,39 @@ class RowFacts:
 
         return self._make(compute, [a.value for a in attributes])
 
+    def rules_selecting(self, rules: dict[str, Rule], row: Row) -> tuple[str, ...]:
+        """The names of ``rules`` whose ``select`` holds for ``row``, in order."""
+        memo = self._memos.get(id(rules))
+        if memo is None:
+            memo = self._memos[id(rules)] = self._make(
+                lambda r: tuple(n for n, rule in rules.items() if self.selected(rule, r)),
+                [rule.select for rule in rules.values()],
+            )
+        return memo.get(row)  # type: ignore[no-any-return]
+
+    def member_when(self, attribute: Attribute, rule: Rule, role: Role, row: Row) -> bool:
+        """Whether the attribute's ``when`` holds for ``row`` as a member of ``role``.
+
+        Member context reads the row and its member fields in one rule and role, never
+        the association, so the result is kept per attribute, rule and role.
+        """
+        owner = (id(attribute), id(rule), id(role))
+        memo = self._member_memos.get(owner)
+        if memo is None:
+            memo = self._member_memos[owner] = self._member_memo(attribute, rule, role)
+        return memo.get(row)  # type: ignore[no-any-return]
+
+    def _member_memo(self, attribute: Attribute, rule: Rule, role: Role) -> _Memo:
+        when, not_set = attribute.when, self.not_set
+        assert when is not None
+
+        def compute(r: Row) -> bool:
+            fields = MemberFields(rule, role, r, not_set, None)
+            return is_set(when(Scope(r, not_set, fields)), not_set)
+
+        formulas = [f for _, f in rule.member_fields]
+        return self._make(compute, [when, role.exptype, *formulas])
+
     def reoffered(self, row: Row) -> bool:
         """Whether a ``reoffer`` condition holds for ``row``."""
         return self._reoffer.get(row)  # type: ignore[no-any-return]
@@ -168,3 +203,46 @@ def _any_of(conditions: tuple[Compiled, ...], not_set: Collection[str]) -> Calla
         return any(is_set(c(scope), not_set) for c in conditions)
 
     return compute
+
+
+NO_ROLE = Role("", None)
+
+
+class MemberFields:
+    """Computes a member's fields in order; ``member.x`` may refer to any other field."""
+
+    def __init__(
+        self,
+        rule: Rule,
+        role: Role,
+        row: dict[str, str],
+        not_set: frozenset[str],
+        asn: Association | None,
+    ) -> None:
+        self.rule = rule
+        self.role = role
+        self.formulas = dict(rule.member_fields)
+        self.values: dict[str, Any] = {}
+        self.active: set[str] = set()
+        self.scope = Scope(row, not_set, self, asn)
+
+    def get(self, name: str) -> Any:
+        """Value of field ``name`` (``role`` is the member's role)."""
+        if name == "role":
+            return self.role.name
+        if name in self.values:
+            return self.values[name]
+        if name not in self.formulas or name in self.active:
+            return None
+        self.active.add(name)
+        if name == "exptype" and self.role.exptype is not None:
+            value = self.role.exptype(self.scope)
+        else:
+            value = self.formulas[name](self.scope)
+        self.active.discard(name)
+        self.values[name] = value
+        return value
+
+    def compute(self) -> dict[str, Any]:
+        """Every field, in the rule's order."""
+        return {name: self.get(name) for name in self.formulas}
