@@ -152,7 +152,7 @@ def generate(
     elif options.keep_candidates:
         for candidate in _selected_candidates(cells, options):
             cell = rewrite(candidate)
-            sub = [{**rows[i], column: cell} for i in dict.fromkeys(rows_of[candidate])]
+            sub = [_in_run(rows[i], column, cell) for i in dict.fromkeys(rows_of[candidate])]
             run = Run(ruleset, sub, candidate, CANDIDATE_RUN, serials, tracer, facts)
             made.extend(run.generate())
     if options.discover and options.candidate_ids is None and not options.per_pool:
@@ -170,6 +170,14 @@ def generate(
         own = [a for a in made if a.rule.stage == stage.name]
         result.extend(finalize_stage(own, ruleset.not_set, stage.deduplicate, tracer))
     return _kept(result, ruleset, options)
+
+
+def _in_run(row: dict[str, str], column: str, cell: str) -> dict[str, str]:
+    """The row as a candidate's run sees it: its cell naming only that candidate.
+
+    A row whose cell already reads so is used as it is (no copy).
+    """
+    return row if row.get(column) == cell else {**row, column: cell}
 
 
 def _kept(associations: list[Association], ruleset: Ruleset, options: Options) -> list[Association]:

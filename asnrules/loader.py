@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import expressions as ex
+from . import parsecache
 from .compiler import MEMBER, Compiled, CompileError, Compiler, Definitions, columns_read
 from .diagnostics import AsnRulesError, Diagnostic, Severity
 from .documents import (
@@ -63,6 +64,15 @@ def load_rulesets(
     AsnRulesError
         Without ``collect``, when any file has a problem.
     """
+    try:
+        return _load_rulesets(paths, collect)
+    finally:
+        parsecache.save()
+
+
+def _load_rulesets(
+    paths: Sequence[str | Path] | None, collect: bool
+) -> tuple[Ruleset, list[Diagnostic]]:
     names = list(paths) if paths else list(DEFAULT_RULESETS)
     ctx = Context()
     ruleset = Ruleset()

@@ -32,11 +32,11 @@ def main() -> None:
     from asnrules.api import run
     from asnrules.loader import load_rulesets
     from asnrules.modes import rule_files
-    from asnrules.pool import read_pool
+    from asnrules.poolread import read_pool_fast
 
     marks.append(("import asnrules", time.perf_counter() - t0))
     t0 = time.perf_counter()
-    table = read_pool(args.pool)
+    table = read_pool_fast(args.pool)
     marks.append((f"read pool ({len(table)} rows)", time.perf_counter() - t0))
     t0 = time.perf_counter()
     ruleset, _ = load_rulesets(rule_files(None, False))
