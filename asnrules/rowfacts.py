@@ -26,8 +26,9 @@ from .values import as_text, is_set
 Row = dict[str, str]
 
 _MISSING = object()
-_GIVE_UP = 4096
-"""Distinct keys after which a memo that mostly misses stops keeping results."""
+_MOST = 4096
+"""Results a memo keeps at most (memory stays bounded when every row differs): when full,
+it starts afresh, or, if it mostly missed, stops keeping results."""
 
 
 class _Memo:
@@ -51,10 +52,12 @@ class _Memo:
         if value is not _MISSING:
             return value
         table = self.table
+        if len(table) >= _MOST:
+            if len(table) * 2 > self.calls:  # mostly misses: keeping results does not pay
+                self.columns = None
+            self.calls = 0
+            table.clear()
         value = table[key] = self.compute(row)
-        if len(table) >= _GIVE_UP and len(table) * 2 > self.calls:
-            self.columns = None
-            self.table = {}
         return value
 
 
