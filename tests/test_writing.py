@@ -136,8 +136,7 @@ def test_sigterm_part_way_through_a_real_run_leaves_all_or_nothing(tmp_path: Pat
     """SIGTERM at several moments of a real run: the folder holds the old set or the new one."""
     sig = signal.SIGTERM
     rows = [
-        image_row(n, obs=1 + n % 40, filt=("F090W", "F150W", "F200W")[n % 3])
-        for n in range(3000)
+        image_row(n, obs=1 + n % 40, filt=("F090W", "F150W", "F200W")[n % 3]) for n in range(3000)
     ]
     pool = write_pool(tmp_path / "pool.csv", rows)
     out = tmp_path / "out"
