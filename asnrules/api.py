@@ -36,6 +36,7 @@ from .output import (
     version_tag,
 )
 from .pool import ROW_LINES, pool_name, pool_rows, read_pool
+from .poolread import PoolData, read_pool_fast
 from .ruleset import Ruleset
 from .trace import Tracer
 from .writing import WriteReport, write_set
@@ -211,11 +212,15 @@ def run(
     if ruleset is None:
         ruleset, notes = load_rulesets(rule_files(rulesets, ignore_default))
     notes += undone_overrides(ruleset)
-    table = pool if pool is not None else read_pool(pool_file, delimiter=delimiter, fmt=pool_format)
+    table = (
+        pool
+        if pool is not None
+        else read_pool_fast(pool_file, delimiter=delimiter, fmt=pool_format)
+    )
     warnings: list[Diagnostic] = list(
         check_columns(list(table.colnames), ruleset, str(pool_file), per_pool)
     )
-    rows = pool_rows(table)
+    rows = table.rows if isinstance(table, PoolData) else pool_rows(table)
     requested = list(ids or ())
     if dms and ids and not per_pool:
         ids = dms_candidate_ids(rows, ruleset.candidate_column, requested)
@@ -250,7 +255,7 @@ def run(
         check_file_names(associations, [name for name, _ in named])
     except OutputError as exc:  # an undone override often explains a clash: say both
         raise OutputError([*exc.diagnostics, *notes]) from None
-    files = [(name, serialize(doc)) for name, doc in named]
+    files = _serialized(named)
     orphans = orphan_rows(rows, associations, ruleset.identity)
     warnings.extend(generate_warnings(ruleset, rows, table.colnames, associations))
     inputs = [Path(pool_file), *(stage.path for stage in ruleset.stages)]
@@ -265,6 +270,15 @@ def run(
         inputs=[p for p in inputs if p.is_file()],
         table=table,
     )
+
+
+def _serialized(named: list[tuple[str, Any]]) -> list[tuple[str, str]]:
+    """The documents as text; each document is let go once written (memory stays flat)."""
+    files = []
+    for k, (name, doc) in enumerate(named):
+        named[k] = (name, None)
+        files.append((name, serialize(doc)))
+    return files
 
 
 def _parser() -> argparse.ArgumentParser:

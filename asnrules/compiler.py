@@ -164,6 +164,24 @@ class Compiler:
     _cache: dict[str, Compiled] = field(default_factory=dict)
     _depths: dict[str, int] = field(default_factory=dict)
     _active: list[str] = field(default_factory=list)
+    reads: dict[int, tuple[Compiled, frozenset[str]]] = field(default_factory=dict)
+    """Columns each compiled expression may read, by ``id`` of its closure, the closure
+    kept beside them (so that the ``id`` is never another's): named definitions it uses
+    counted in (see :meth:`columns_read`)."""
+    _reading: list[set[str]] = field(default_factory=list)
+    _definition_reads: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def columns_read(self, compiled: Compiled) -> frozenset[str] | None:
+        """The pool columns ``compiled`` may read (``None``: not compiled here).
+
+        A row-context expression is a function of these columns' values alone, so its
+        result can be shared by every row that has the same values in them.
+        """
+        return columns_read(self.reads, compiled)
+
+    def _note_columns(self, columns: Iterable[str]) -> None:
+        if self._reading:
+            self._reading[-1].update(columns)
 
     def compile(
         self,
@@ -196,7 +214,13 @@ class Compiler:
     ) -> tuple[Compiled, int]:
         """Compile ``node``; return the closure and its depth, definitions counted in."""
         builder = _Build(self, context, frozenset(attributes), frozenset(roles))
-        compiled = builder.build(node)
+        self._reading.append(set())
+        try:
+            compiled = builder.build(node)
+        finally:
+            read = frozenset(self._reading.pop())
+        self._note_columns(read)
+        self.reads[id(compiled)] = (compiled, read)
         if builder.deepest > MAX_DEPTH:
             raise CompileError(
                 "ASN211",
@@ -215,6 +239,7 @@ class Compiler:
         """
         key = f"{context}:{name}"
         if key in self._cache:
+            self._note_columns(self._definition_reads[key])
             return self._cache[key]
         if name in self._active:
             chain = " -> ".join([*self._active, name])
@@ -239,6 +264,7 @@ class Compiler:
             self._active.pop()
         self._cache[key] = compiled
         self._depths[key] = depth
+        self._definition_reads[key] = self.reads[id(compiled)][1]
         return compiled
 
     def depth(self, name: str, context: str = ROW) -> int:
@@ -252,6 +278,14 @@ class Compiler:
         except CompileError:
             return False
         return True
+
+
+def columns_read(
+    reads: dict[int, tuple[Compiled, frozenset[str]]], compiled: Compiled
+) -> frozenset[str] | None:
+    """The columns ``compiled`` may read according to ``reads`` (``None``: unknown)."""
+    entry = reads.get(id(compiled))
+    return entry[1] if entry is not None and entry[0] is compiled else None
 
 
 def suggest(name: str, candidates: Iterable[str], preferred: Iterable[str] = ()) -> str:
@@ -339,6 +373,7 @@ class _Build:
                 node.col,
             )
         self.compiler.columns_used.setdefault(name, 0)
+        self.compiler._note_columns((name,))
         return lambda s: s.row.get(name)
 
     def _association_name(self, node: ex.Name) -> Compiled:

@@ -11,17 +11,15 @@ for a later pass.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
-from functools import partial
-from typing import Any
 
 from .association import Association, Candidate, Member
 from .compiler import Scope
+from .rowfacts import NO_ROLE, MemberFields, RowFacts
 from .ruleset import Attribute, Role, Rule, Ruleset
 from .trace import Rejection, Tracer
-from .values import as_text, is_set
 
 
 class Pass(IntEnum):
@@ -129,6 +127,7 @@ class Run:
         run: str,
         serials: Iterator[int],
         tracer: Tracer | None = None,
+        facts: RowFacts | None = None,
     ) -> None:
         self.tracer = tracer
         self.ruleset = ruleset
@@ -137,7 +136,10 @@ class Run:
         self.run = run
         self.serials = serials
         self.not_set = ruleset.not_set
-        self.scopes = [Scope(row, self.not_set) for row in rows]
+        self.facts = facts if facts is not None else RowFacts(ruleset)
+        """Row-only results, shared with the other runs of a generation."""
+        self.scope = Scope(None, self.not_set)
+        """A scope for truth tests only (its row is never read)."""
         self.current = Pass.BOTH
         """The pass being served."""
         self.associations: list[Association] = []
@@ -145,70 +147,62 @@ class Run:
         # identities of the members of each rule's associations: a row whose identity
         # is a member of one counts as joined to that rule, whatever its own values
         self.identities: dict[str, set[str]] = {name: set() for name in ruleset.rules}
-        self._roles: dict[tuple[int, str], list[Role]] = {}
-        self._select: dict[tuple[int, str], bool] = {}
-        self._keys: dict[tuple[int, str], tuple[str, ...] | None] = {}
-        self.unset_keys: dict[tuple[int, str], Attribute] = {}
-        """The key attribute a row lacks, by (row, rule), when its key is ``None``."""
 
-    # -- per-row caches -------------------------------------------------------------------
+    # -- row-only facts ---------------------------------------------------------------------
     def _selected(self, i: int, rule: Rule) -> bool:
-        key = (i, rule.name)
-        found = self._select.get(key)
-        if found is None:
-            scope = self.scopes[i]
-            found = rule.select is None or scope.truth(rule.select(scope))
-            self._select[key] = found
-        return found
+        return self.facts.selected(rule, self.rows[i])
 
-    def _possible_roles(self, i: int, rule: Rule) -> list[Role]:
+    def _possible_roles(self, i: int, rule: Rule) -> tuple[Role, ...]:
         """Roles whose row condition holds for row ``i``."""
-        cache_key = (i, rule.name)
-        found = self._roles.get(cache_key)
-        if found is None:
-            scope = self.scopes[i]
-            found = [r for r in rule.roles if r.when is None or scope.truth(r.when(scope))]
-            self._roles[cache_key] = found
-        return found
+        return self.facts.roles(rule, self.rows[i])
 
     def _key(self, i: int, rule: Rule) -> tuple[str, ...] | None:
-        cache_key = (i, rule.name)
-        if cache_key in self._keys:
-            return self._keys[cache_key]
-        scope = self.scopes[i]
-        parts = []
-        for attribute in rule.key_attributes:
-            value = _value(scope, attribute)
-            if not is_set(value, self.not_set):
-                self._keys[cache_key] = None
-                self.unset_keys[cache_key] = attribute
-                return None
-            parts.append(as_text(value).lower())
-        key = tuple(parts)
-        self._keys[cache_key] = key
-        return key
+        key = self.facts.key(rule, self.rows[i])
+        return key if isinstance(key, tuple) else None
+
+    def _names(self, i: int, allowed: tuple[str, ...] | None) -> tuple[str, ...]:
+        """The rules row ``i`` is offered to: of those ``allowed``, the ones that select it.
+
+        A rule that does not select a row can do nothing with it; only a tracer, which
+        says why each rule turned the row away, needs them all.
+        """
+        names = allowed if allowed is not None else tuple(self.ruleset.rules)
+        if self.tracer is not None:
+            return names
+        chosen = self.facts.rules_selecting(self.ruleset.rules, self.rows[i])
+        if allowed is None:
+            return chosen
+        return tuple(n for n in allowed if n in chosen)
+
+    def unset_key(self, i: int, rule: Rule) -> Attribute | None:
+        """The key attribute row ``i`` lacks for ``rule`` (``None``: it has them all)."""
+        key = self.facts.key(rule, self.rows[i])
+        return None if isinstance(key, tuple) else key
 
     # -- matching -------------------------------------------------------------------------
     def _check(
         self,
         attributes: Iterable[Attribute],
-        scope: Scope,
+        row: dict[str, str],
         pins: dict[str, str],
         new: dict[str, str],
-        member: Callable[[], Any],
+        rule: Rule,
+        role: Role,
     ) -> Attribute | None:
-        """Pin ``attributes`` into ``new``; return the first that is unset or differs."""
+        """Pin ``attributes`` into ``new``; return the first that is unset or differs.
+
+        An attribute's ``when`` is read with the row as a member of ``role`` of ``rule``.
+        """
+        text_of = self.facts.text
         for attribute in attributes:
             if attribute.when is not None:
-                member_scope = Scope(scope.row, self.not_set, member())
-                if not scope.truth(attribute.when(member_scope)):
+                if not self.facts.member_when(attribute, rule, role, row):
                     continue
-            value = _value(scope, attribute)
-            if not is_set(value, self.not_set):
+            text = text_of(attribute, row)
+            if text is None:
                 if attribute.optional:
                     continue
                 return attribute
-            text = as_text(value).lower()
             pinned = pins.get(attribute.name, new.get(attribute.name))
             if pinned is None:
                 new[attribute.name] = text
@@ -219,20 +213,14 @@ class Run:
     def _match(
         self, asn: Association | None, rule: Rule, i: int, creating: bool
     ) -> tuple[Role, dict[str, str]] | None:
-        scope = self.scopes[i]
+        scope = self.scope
         pins = asn.pins if asn is not None else {}
         new: dict[str, str] = {}
         row = self.rows[i]
-        failed = self._check(
-            rule.share,
-            scope,
-            pins,
-            new,
-            lambda: _MemberFields(rule, _NO_ROLE, row, self.not_set, asn),
-        )
+        failed = self._check(rule.share, row, pins, new, rule, NO_ROLE)
         if failed is not None:
             if self.tracer is not None:
-                self.tracer.rejected(self, i, rule, asn, _differs("share", failed, scope, pins))
+                self.tracer.rejected(self, i, rule, asn, self._rejection(failed, row, pins))
             return None
         notes: list[tuple[Role, str, Attribute | None]] | None = None if self.tracer is None else []
         possible = self._possible_roles(i, rule)
@@ -255,17 +243,16 @@ class Run:
                         notes.append((role, "requires", None))
                     continue
             role_new = dict(new)
-            member = partial(_MemberFields, rule, role, row, self.not_set, asn)
-            failed = self._check(role.share, scope, pins, role_new, member)
+            failed = self._check(role.share, row, pins, role_new, rule, role)
             if failed is not None:
                 if notes is not None:
                     notes.append((role, "share", failed))
                 continue
-            if role.link and not self._linked(role, scope, asn):
+            if role.link and not self._linked(role, row, asn):
                 if notes is not None:
                     notes.append((role, "link", None))
                 continue
-            if role.differs and not self._differs(role, scope, pins):
+            if role.differs and not self._differs(role, row, pins):
                 continue
             return role, role_new
         if self.tracer is not None and notes is not None:
@@ -273,43 +260,43 @@ class Run:
             self.tracer.rejected(self, i, rule, asn, _roles_rejection(notes))
         return None
 
-    def _differs(self, role: Role, scope: Scope, pins: dict[str, str]) -> bool:
+    def _differs(self, role: Role, row: dict[str, str], pins: dict[str, str]) -> bool:
         """The row has each ``differs`` attribute, unlike the value the association pinned."""
         for attribute in role.differs:
-            value = _value(scope, attribute)
-            if not is_set(value, self.not_set) or as_text(value).lower() == pins.get(
-                attribute.name
-            ):
+            text = self.facts.text(attribute, row)
+            if text is None or text == pins.get(attribute.name):
                 return False
         return True
 
-    def _linked(self, role: Role, scope: Scope, asn: Association | None) -> bool:
+    def _linked(self, role: Role, row: dict[str, str], asn: Association | None) -> bool:
         if asn is None:
             return False
         for attribute in role.link:
-            value = attribute.value(scope)
-            text = as_text(value).lower()
+            text = self.facts.text(attribute, row)
             known = asn.recorded.get(attribute.name, ())
-            if not is_set(value, self.not_set) or (
-                text not in known and asn.pins.get(attribute.name) != text
-            ):
+            if text is None or (text not in known and asn.pins.get(attribute.name) != text):
                 return False
         return True
+
+    def _rejection(
+        self, attribute: Attribute, row: dict[str, str], pins: dict[str, str]
+    ) -> Rejection:
+        """A rejection naming ``attribute``, this row's value and the association's."""
+        text = self.facts.text(attribute, row)
+        return Rejection("share", attribute, text, pins.get(attribute.name))
 
     def _commit(
         self, name: str, asn: Association, role: Role, new_pins: dict[str, str], i: int
     ) -> None:
         row = self.rows[i]
-        scope = self.scopes[i]
         asn.pins.update(new_pins)
         for attribute in role.record:
-            value = attribute.value(scope)
-            if is_set(value, self.not_set):
+            text = self.facts.text(attribute, row)
+            if text is not None:
                 values = asn.recorded.setdefault(attribute.name, [])
-                text = as_text(value).lower()
                 if text not in values:
                     values.append(text)
-        fields = _MemberFields(asn.rule, role, row, self.not_set, asn).compute()
+        fields = MemberFields(asn.rule, role, row, self.not_set, asn).compute()
         asn.members.append(Member(row, role.name, fields))
         asn.role_counts[role.name] += 1
         identity = row.get(self.ruleset.identity, str(i))
@@ -321,8 +308,7 @@ class Run:
     ) -> set[str]:
         joined: set[str] = set()
         identity = self.rows[i].get(self.ruleset.identity, str(i))
-        names = allowed if allowed is not None else tuple(self.ruleset.rules)
-        for name in names:
+        for name in self._names(i, allowed):
             rule = self.ruleset.rules[name]
             if identity in self.identities[name]:
                 joined.add(name)
@@ -359,8 +345,7 @@ class Run:
     def _create(
         self, i: int, allowed: tuple[str, ...] | None, ignore: set[str], queue: _Queue
     ) -> None:
-        names = allowed if allowed is not None else tuple(self.ruleset.rules)
-        for name in names:
+        for name in self._names(i, allowed):
             if name in ignore:
                 continue
             rule = self.ruleset.rules[name]
@@ -371,7 +356,7 @@ class Run:
             key = self._key(i, rule)
             if key is None:
                 if self.tracer is not None:
-                    unset = self.unset_keys[(i, rule.name)]
+                    unset = self.unset_key(i, rule)
                     self.tracer.rejected(self, i, rule, None, Rejection("key", unset))
                 continue
             found = self._match(None, rule, i, creating=True)
@@ -413,69 +398,10 @@ class Run:
                 joined = self._offer_existing(i, batch.rules, queue, kind)
                 if kind is Pass.BOTH:
                     self._create(i, batch.rules, joined, queue)
-                    scope = self.scopes[i]
-                    if any(scope.truth(r(scope)) for r in self.ruleset.reoffers):
+                    if self.facts.reoffered(self.rows[i]):
                         queue.add(Pass.FINAL, None, i)
         return self.associations
 
 
-def _differs(kind: str, attribute: Attribute, scope: Scope, pins: dict[str, str]) -> Rejection:
-    """A rejection naming ``attribute``, this row's value and the association's."""
-    value = _value(scope, attribute)
-    text = as_text(value).lower() if is_set(value, scope.not_set) else None
-    return Rejection(kind, attribute, text, pins.get(attribute.name))
-
-
 def _roles_rejection(notes: list[tuple[Role, str, Attribute | None]]) -> Rejection:
     return Rejection("roles", roles=tuple(notes))
-
-
-def _value(scope: Scope, attribute: Attribute) -> Any:
-    """An attribute's value for a row, computed once per row."""
-    cache = scope.cache
-    if attribute.name not in cache:
-        cache[attribute.name] = attribute.value(scope)
-    return cache[attribute.name]
-
-
-_NO_ROLE = Role("", None)
-
-
-class _MemberFields:
-    """Computes a member's fields in order; ``member.x`` may refer to any other field."""
-
-    def __init__(
-        self,
-        rule: Rule,
-        role: Role,
-        row: dict[str, str],
-        not_set: frozenset[str],
-        asn: Association | None,
-    ) -> None:
-        self.rule = rule
-        self.role = role
-        self.formulas = dict(rule.member_fields)
-        self.values: dict[str, Any] = {}
-        self.active: set[str] = set()
-        self.scope = Scope(row, not_set, self, asn)
-
-    def get(self, name: str) -> Any:
-        """Value of field ``name`` (``role`` is the member's role)."""
-        if name == "role":
-            return self.role.name
-        if name in self.values:
-            return self.values[name]
-        if name not in self.formulas or name in self.active:
-            return None
-        self.active.add(name)
-        if name == "exptype" and self.role.exptype is not None:
-            value = self.role.exptype(self.scope)
-        else:
-            value = self.formulas[name](self.scope)
-        self.active.discard(name)
-        self.values[name] = value
-        return value
-
-    def compute(self) -> dict[str, Any]:
-        """Every field, in the rule's order."""
-        return {name: self.get(name) for name in self.formulas}

@@ -20,6 +20,7 @@ from typing import Any
 from lark import Lark, Token, Transformer_NonRecursive, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from . import parsecache
 from .resources import data_dir
 
 MAX_LENGTH = 10_000
@@ -273,6 +274,9 @@ def parse(text: str) -> Node:
             1,
             "ASN210",
         )
+    cached = parsecache.lookup(text)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     try:
         tree = _parser().parse(text)
     except UnexpectedEOF as exc:
@@ -306,6 +310,7 @@ def parse(text: str) -> Node:
     if isinstance(node, Tree):  # pragma: no cover - grammar always reduces
         raise ExpressionSyntaxError("could not parse expression", 1, 1)
     _check_depth(node)
+    parsecache.remember(text, node)
     return node
 
 

@@ -21,6 +21,7 @@ from .engine import Run
 from .finalize import finalize_stage
 from .merge import merge_associations
 from .per_pool import CANDIDATE_RUN, PoolRun, unselected_ids
+from .rowfacts import RowFacts
 from .ruleset import Ruleset
 from .trace import Tracer
 
@@ -151,6 +152,7 @@ def generate(
         for candidate in found:
             rows_of.setdefault(candidate, []).append(i)
     made: list[Association] = []
+    facts = RowFacts(ruleset)
     if options.per_pool:
         pool_run = PoolRun(
             ruleset,
@@ -165,11 +167,12 @@ def generate(
     elif options.keep_candidates:
         for candidate in _selected_candidates(cells, options):
             cell = rewrite(candidate)
-            sub = [{**rows[i], column: cell} for i in dict.fromkeys(rows_of[candidate])]
-            made.extend(Run(ruleset, sub, candidate, CANDIDATE_RUN, serials, tracer).generate())
+            sub = [_in_run(rows[i], column, cell) for i in dict.fromkeys(rows_of[candidate])]
+            run = Run(ruleset, sub, candidate, CANDIDATE_RUN, serials, tracer, facts)
+            made.extend(run.generate())
     if options.discover and options.candidate_ids is None and not options.per_pool:
         discovered = Candidate(ruleset.discovered_id, ruleset.discovered_type)
-        made.extend(Run(ruleset, rows, discovered, "discover", serials, tracer).generate())
+        made.extend(Run(ruleset, rows, discovered, "discover", serials, tracer, facts).generate())
     for asn in made:
         asn.builtins.update(_builtins(asn, options, pool_name))
     if not options.finalize:
@@ -182,6 +185,14 @@ def generate(
         own = [a for a in made if a.rule.stage == stage.name]
         result.extend(finalize_stage(own, ruleset.not_set, stage.deduplicate, tracer))
     return _kept(result, ruleset, options)
+
+
+def _in_run(row: dict[str, str], column: str, cell: str) -> dict[str, str]:
+    """The row as a candidate's run sees it: its cell naming only that candidate.
+
+    A row whose cell already reads so is used as it is (no copy).
+    """
+    return row if row.get(column) == cell else {**row, column: cell}
 
 
 def _kept(associations: list[Association], ruleset: Ruleset, options: Options) -> list[Association]:

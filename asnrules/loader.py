@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import expressions as ex
-from .compiler import MEMBER, Compiled, CompileError, Compiler, Definitions
+from . import parsecache
+from .compiler import MEMBER, Compiled, CompileError, Compiler, Definitions, columns_read
 from .diagnostics import AsnRulesError, Diagnostic, Severity
 from .documents import (
     Context,
@@ -73,6 +74,15 @@ def load_rulesets(
     AsnRulesError
         Without ``collect``, when any file has a problem.
     """
+    try:
+        return _load_rulesets(paths, collect, context)
+    finally:
+        parsecache.save()
+
+
+def _load_rulesets(
+    paths: Sequence[str | Path] | None, collect: bool, context: Context | None
+) -> tuple[Ruleset, list[Diagnostic]]:
     names = list(paths) if paths else list(DEFAULT_RULESETS)
     ctx = context if context is not None else Context()
     ruleset = Ruleset()
@@ -121,7 +131,7 @@ class _Loader:
         self._attr_cache: dict[str, Attribute | None] = {}
         self._reported: set[tuple[str, str, int, int]] = set()
         self.not_set: list[str] | None = None
-        self.compiler = Compiler(self.defs)
+        self.compiler = Compiler(self.defs, reads=ruleset.reads)
         self._collect()
 
     # -- definitions -------------------------------------------------------------------
@@ -395,7 +405,10 @@ class _Loader:
         elif spec.from_:
             source = "first(" + ", ".join(spec.from_) + ")"
             checked = self._expr(Located(source, spec_loc.source, spec_loc.path), synthetic=True)
-            value = _columns_value([c.lower() for c in spec.from_]) if checked else None
+            columns = [c.lower() for c in spec.from_]
+            value = _columns_value(columns) if checked else None
+            if value is not None:
+                self.ruleset.reads[id(value)] = (value, frozenset(columns))
         else:
             self._report(spec_loc, "ASN113", f"attribute {name!r} needs 'from' or 'value'")
             value = None
@@ -617,7 +630,7 @@ class _Loader:
         ):
             return None
         compiled_selects = tuple((c, o) for c, o in selects if c is not None)
-        select = _all_of([c for c, _ in compiled_selects])
+        select = _all_of([c for c, _ in compiled_selects], self.ruleset.reads)
         rule_pos = where.source.locate(where.path, key=True)
         named_at = file_loc or where
         pos = named_at.source.locate(named_at.path, key=file_loc is None)
@@ -733,12 +746,19 @@ def _text(text: str) -> Compiled:
     return lambda s: text
 
 
-def _all_of(conditions: list[Compiled]) -> Compiled | None:
+def _all_of(
+    conditions: list[Compiled], reads: dict[int, tuple[Compiled, frozenset[str]]]
+) -> Compiled | None:
+    """All of ``conditions``; the columns it reads noted in ``reads`` when all are known."""
     if not conditions:
         return None
     if len(conditions) == 1:
         return conditions[0]
-    return lambda s: all(s.truth(c(s)) for c in conditions)
+    combined: Compiled = lambda s: all(s.truth(c(s)) for c in conditions)  # noqa: E731
+    found = [columns_read(reads, c) for c in conditions]
+    if all(f is not None for f in found):
+        reads[id(combined)] = (combined, frozenset().union(*(f for f in found if f)))
+    return combined
 
 
 _TEMPLATE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")

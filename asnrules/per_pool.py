@@ -109,9 +109,8 @@ class PoolRun(Run):
         found = self.copies.get((i, candidate))
         if found is None:
             row = {**self.rows[i], self.column: f"('{candidate.id}', '{candidate.type}')"}
-            assert isinstance(self.rows, list) and isinstance(self.scopes, list)
+            assert isinstance(self.rows, list)
             self.rows.append(row)
-            self.scopes.append(type(self.scopes[i])(row, self.not_set))
             self.cells.append(candidate)
             found = self.copies[(i, candidate)] = len(self.rows) - 1
         return found

@@ -65,9 +65,13 @@ def read_pool(path: str | Path, delimiter: str = "|", fmt: str = "ascii") -> Tab
     try:
         return _read(path, delimiter, fmt)
     except MemoryError:
-        size = path.stat().st_size
-        message = f"not enough memory to read the pool ({size} bytes)"
-        raise error(str(path), "ASN412", message, 1, 1) from None
+        raise out_of_memory(path) from None
+
+
+def out_of_memory(path: Path) -> AsnRulesError:
+    """ASN412: the pool could not be read in the memory there is."""
+    size = path.stat().st_size
+    return error(str(path), "ASN412", f"not enough memory to read the pool ({size} bytes)", 1, 1)
 
 
 def _read(path: Path, delimiter: str, fmt: str) -> Table:

@@ -207,6 +207,11 @@ class Ruleset:
     aliases: dict[str, str] = field(default_factory=dict)
     definitions: dict[str, list[tuple[Origin, bool]]] = field(default_factory=dict)
     """Rule name to every definition of it, in load order, with whether its file is bundled."""
+    reads: dict[int, tuple[Compiled, frozenset[str]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    """The pool columns each row-context closure may read, by ``id`` of the closure (see
+    :mod:`asnrules.rowfacts`); a closure missing here is assumed to read anything."""
 
     def __iter__(self) -> Iterable[Rule]:  # type: ignore[override]
         return iter(self.rules.values())

@@ -136,7 +136,7 @@ def test_sigterm_part_way_through_a_real_run_leaves_all_or_nothing(tmp_path: Pat
     """SIGTERM at several moments of a real run: the folder holds the old set or the new one."""
     sig = signal.SIGTERM
     rows = [
-        image_row(n, obs=1 + n % 40, filt=("F090W", "F150W", "F200W")[n % 3]) for n in range(300)
+        image_row(n, obs=1 + n % 40, filt=("F090W", "F150W", "F200W")[n % 3]) for n in range(3000)
     ]
     pool = write_pool(tmp_path / "pool.csv", rows)
     out = tmp_path / "out"
@@ -161,7 +161,7 @@ def test_sigterm_part_way_through_a_real_run_leaves_all_or_nothing(tmp_path: Pat
         _, err = process.communicate(timeout=60)
         now = snapshot(out)
         assert not any(STAGING_PREFIX in name for name in now)
-        if process.returncode == 0:
+        if process.returncode == 0 or now == full:  # the signal may come once all is written
             assert now == full
             outcomes.add("all")
             for name in list(now):

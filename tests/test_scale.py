@@ -1,0 +1,76 @@
+"""The speed-ups keep results: the direct pool reader, the parse cache, row facts."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from asnrules import expressions, parsecache
+from asnrules.pool import ORIGINAL, ORIGINAL_NAMES, ROW_LINES, pool_rows, read_pool
+from asnrules.poolread import PoolData, read_pool_fast
+
+from .conftest import corpus_or_skip
+
+
+def _same_as_astropy(path: Path) -> None:
+    fast = read_pool_fast(path)
+    slow = read_pool(path)
+    assert isinstance(fast, PoolData)
+    assert fast.colnames == list(slow.colnames)
+    assert fast.rows == pool_rows(slow)
+    for key in ("pool_file", ORIGINAL, ORIGINAL_NAMES, ROW_LINES):
+        assert fast.meta[key] == slow.meta[key], key
+
+
+def test_direct_reader_reads_every_corpus_pool_as_astropy_does() -> None:
+    pools = sorted((corpus_or_skip() / "pools").glob("*.csv"))
+    for path in pools:
+        _same_as_astropy(path)
+
+
+def test_direct_reader_keeps_odd_cells(tmp_path: Path) -> None:
+    text = (
+        "# a comment\nFileName | Exp_Type|PROGRAM |asn_candidate\n"
+        "  jw1_İ.fits|NRC_IMAGE| 00632|\t[('o001', 'observation')]\n"
+        "   # indented comment\n\n"
+        "jw2.fits||0|null\n"
+    )
+    path = tmp_path / "odd.csv"
+    path.write_text(text, encoding="utf-8")
+    _same_as_astropy(path)
+    rows = read_pool_fast(path).rows
+    assert rows[0]["filename"] == "jw1_i̇.fits"
+    assert rows[1]["exp_type"] == "null"
+
+
+def test_quoted_or_ragged_pools_go_to_astropy(tmp_path: Path) -> None:
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text('a|b\n"x|y"|z\n', encoding="utf-8")
+    assert not isinstance(read_pool_fast(quoted), PoolData)
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("a|b\n1|2|3\n", encoding="utf-8")
+    with pytest.raises(Exception, match="3 fields"):
+        read_pool_fast(ragged)
+
+
+def test_parse_cache_is_used_and_a_corrupt_one_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("ASNRULES_NO_CACHE", raising=False)
+    monkeypatch.setattr(parsecache, "_TREES", None)
+    tree = expressions.parse("a == 'b'")
+    parsecache.save()
+    (found,) = (tmp_path / "asnrules").glob("expressions-*.pickle")
+    with found.open("rb") as handle:
+        assert pickle.load(handle)["a == 'b'"] == tree
+    found.write_bytes(b"not a pickle")
+    monkeypatch.setattr(parsecache, "_TREES", None)
+    assert expressions.parse("a == 'b'") == tree
+    found.write_bytes(pickle.dumps({"a == 'b'": "not a tree"}))
+    monkeypatch.setattr(parsecache, "_TREES", None)
+    assert expressions.parse("a == 'b'") == tree
+    monkeypatch.setenv("ASNRULES_NO_CACHE", "1")
+    assert parsecache.lookup("a == 'b'") is None
