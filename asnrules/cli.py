@@ -220,6 +220,13 @@ def _run_options(
     }
 
 
+def _run_options_of(values: dict[str, Any]) -> dict[str, Any]:
+    """:func:`_run_options` from a command's parameters (its ``locals()``)."""
+    import inspect
+
+    return _run_options(**{k: values[k] for k in inspect.signature(_run_options).parameters})
+
+
 @app.command(cls=GenerateOptions)
 def generate(
     pools: Annotated[
@@ -279,19 +286,7 @@ def generate(
     from .api import run
     from .writing import plan, terminate_as_interrupt
 
-    options = _run_options(
-        ids,
-        discover,
-        all_candidates,
-        version_id,
-        no_finalize,
-        delimiter,
-        pool_format,
-        ignore_default,
-        dms,
-        merge,
-        per_pool,
-    )
+    options = _run_options_of(locals())
     if len(pools) > 1 or jobs is not None or dask is not None:
         from .batch import jobs_for
 
@@ -482,19 +477,7 @@ def explain(
 
     from .explain import as_json, explain, render_text
 
-    options = _run_options(
-        ids,
-        discover,
-        all_candidates,
-        version_id,
-        no_finalize,
-        delimiter,
-        pool_format,
-        ignore_default,
-        dms,
-        merge,
-        per_pool,
-    )
+    options = _run_options_of(locals())
     try:
         found = explain(pool, exposures, ruleset, **options)
     except AsnRulesError as exc:
