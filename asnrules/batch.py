@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import AsnRulesError, Diagnostic, UsageError, error
-from .writing import WriteReport, plan, write_set
+from .writing import WriteReport, write_set
 
 SUMMARY_FILE = "summary.json"
 """Name of the batch summary written into the output folder."""
@@ -64,7 +64,7 @@ class PoolOutcome:
     files: list[tuple[str, str]] = field(default_factory=list)
     origins: list[str] = field(default_factory=list)
     inputs: list[str] = field(default_factory=list)
-    warnings: list[str | Diagnostic] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
     written: int = 0
 
@@ -80,7 +80,7 @@ class PoolOutcome:
             "status": self.status,
             "files_written": self.written,
             "problems": [d.concise() for d in self.problems],
-            "warnings": [w if isinstance(w, str) else w.concise() for w in self.warnings],
+            "warnings": [w.concise() for w in self.warnings],
         }
 
 
@@ -129,7 +129,6 @@ def compute(job: PoolJob) -> PoolOutcome:
         outcome.associations = len(result.associations)
         outcome.orphans = len(result.orphans)
         outcome.warnings = list(result.warnings)
-        plan(Path(job.folder), outcome.files, outcome.origins, result.inputs)
     except AsnRulesError as exc:
         outcome.status = "failed"
         outcome.problems = list(exc.diagnostics)

@@ -301,7 +301,7 @@ def generate(
     with terminate_as_interrupt():
         try:
             result = run(pool, ruleset, **options)
-            _warn(result.warnings)
+            _report(result.warnings)
             files, origins = result.outputs(save_orphans)
             if dry_run:
                 plan(path, files, origins, result.inputs)
@@ -361,7 +361,7 @@ def _generate_many(
     progress = Progress(console=console, transient=True, disable=not console.is_terminal)
 
     def done(outcome: PoolOutcome) -> None:
-        _warn(outcome.warnings)
+        _report(outcome.warnings)
         if not dry_run:
             report = write(outcome)
             if report is not None:
@@ -415,14 +415,6 @@ def _summary_table(console: Any, outcomes: Sequence[Any]) -> None:
             o.status,
         )
     console.print(table)
-
-
-def _warn(warnings: Sequence[str | Diagnostic]) -> None:
-    """Print a run's warnings on standard error, as lint prints diagnostics."""
-    located = [w for w in warnings if isinstance(w, Diagnostic)]
-    _report(located)
-    for text in (w for w in warnings if isinstance(w, str)):
-        typer.echo(f"warning: {text}", err=True)
 
 
 def _foreign_warning(folder: Path, foreign: Sequence[Path]) -> list[Diagnostic]:

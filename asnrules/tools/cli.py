@@ -149,8 +149,9 @@ def report_main(
             "version_id": version_id,
             "delimiter": delimiter,
         }
-        result = run(pool, rulesets, **options)
-        ruleset, _ = load_rulesets(rule_files(rulesets, False))
+        ruleset, notes = load_rulesets(rule_files(rulesets, False))
+        result = run(pool, ruleset=ruleset, **options)
+        result.warnings[:0] = notes
         columns = [ruleset.identity, *ruleset.required_columns, *sorted(ruleset.optional_columns)]
         reasons = _orphan_reasons(pool, result.orphans, rulesets, options)
         page = render_report(
@@ -163,8 +164,8 @@ def report_main(
         _write(output, page)
     except AsnRulesError as exc:
         _fail(exc)
-    for warning in result.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+    if result.warnings:  # located diagnostics of severity warning
+        typer.echo(render(result.warnings, "full" if sys.stderr.isatty() else "concise"), err=True)
     if not result.associations:
         typer.echo(
             f"warning: {pool}: ASN940 no association was made; the report lists only orphans",
