@@ -36,7 +36,7 @@ from .output import (
     version_tag,
 )
 from .pool import ROW_LINES, pool_name, pool_rows, read_pool
-from .poolread import PoolData, read_pool_fast
+from .poolread import read_pool_fast
 from .ruleset import Ruleset
 from .trace import Tracer
 from .writing import WriteReport, write_set
@@ -220,7 +220,7 @@ def run(
     warnings: list[Diagnostic] = list(
         check_columns(list(table.colnames), ruleset, str(pool_file), per_pool)
     )
-    rows = table.rows if isinstance(table, PoolData) else pool_rows(table)
+    rows = pool_rows(table)
     requested = list(ids or ())
     if dms and ids and not per_pool:
         ids = dms_candidate_ids(rows, ruleset.candidate_column, requested)

@@ -22,7 +22,8 @@ from .diagnostics import error
 from .hooks import get_hook
 from .loader import load_rulesets
 from .modes import rule_files
-from .pool import pool_rows, read_pool
+from .pool import pool_rows
+from .poolread import read_pool_fast
 from .ruleset import Attribute, Origin, Rule, Ruleset
 from .trace import Decision, Drop, Rejection, Tracer
 
@@ -101,7 +102,7 @@ def explain(
     """
     ruleset, _ = load_rulesets(rule_files(rulesets, options.pop("ignore_default", False)))
     delimiter = options.pop("delimiter", "|")
-    table = read_pool(pool_file, delimiter=delimiter, fmt=options.pop("pool_format", "ascii"))
+    table = read_pool_fast(pool_file, delimiter=delimiter, fmt=options.pop("pool_format", "ascii"))
     rows = pool_rows(table)
     chosen = find_rows(rows, ruleset.identity, exposures, str(pool_file))
     tracer = Tracer(ruleset.identity, {rows[i].get(ruleset.identity, "") for i in chosen})

@@ -238,8 +238,16 @@ def _malformed(
     return error(str(path), "ASN401", f"cannot read pool: {first}", 1, 1)
 
 
-def pool_rows(table: Table) -> list[dict[str, str]]:
-    """Return the pool's rows as dictionaries of column name to value."""
+def pool_rows(table: Any) -> list[dict[str, str]]:
+    """Return the pool's rows as dictionaries of column name to value.
+
+    ``table`` is an astropy Table or the :class:`~asnrules.poolread.PoolData` of the
+    direct reader, which already holds them.
+    """
+    from .poolread import PoolData
+
+    if isinstance(table, PoolData):
+        return table.rows
     names = list(table.colnames)
     columns = [table[n].tolist() for n in names]
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
