@@ -95,6 +95,15 @@ def plan(
     """
     labels = list(origins) if origins is not None else [f"file {n!r}" for n, _ in files]
     root = _resolved(folder)
+    in_the_way = next((p for p in (root, *root.parents) if p.exists() and not p.is_dir()), None)
+    if in_the_way is not None:
+        raise OutputError(
+            [
+                _problem(
+                    folder, "ASN504", f"the file {in_the_way} is in the way of the output folder"
+                )
+            ]
+        )
     shielded = {_resolved(p) for p in protected}
     problems: list[Diagnostic] = []
     planned: list[Planned] = []

@@ -459,3 +459,11 @@ def test_a_low_memory_limit_gives_a_message_not_a_traceback(tmp_path: Path, limi
     assert "Traceback" not in done.stderr
     if done.returncode != 0:
         assert "memory" in done.stderr.lower() and not out.exists()
+
+
+def test_a_file_in_the_way_of_the_output_folder_is_named(tmp_path: Path) -> None:
+    (tmp_path / "out").write_text("not a folder")
+    code, output = generate_cli("-p", str(tmp_path / "out" / "sub"))
+    assert code == 2
+    assert "ASN504" in output and f"the file {tmp_path / 'out'} is in the way" in output
+    assert (tmp_path / "out").read_text() == "not a folder"
