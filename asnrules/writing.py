@@ -18,6 +18,7 @@ import signal
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .diagnostics import AsnRulesError, Diagnostic, OutputError, Severity, error
 
@@ -400,15 +401,34 @@ def _undo(moved: Sequence[tuple[Planned, Path | None]], made_folders: Sequence[P
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[Callable[[], bool]]:
-    """Hold SIGINT and SIGTERM back; yield a function telling whether one arrived."""
-    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+    """Hold SIGINT and SIGTERM back; yield a function telling whether one arrived.
+
+    The signals are caught by a handler that only notes them (Python runs handlers in
+    the main thread whichever thread the kernel chose, so this also holds in a process
+    with other threads, where a signal mask would not). When the block ends, the
+    previous handlers come back and a noted signal is raised again for them.
+    """
+    arrived: list[int] = []
+
+    def note(signum: int, frame: object) -> None:
+        arrived.append(signum)
+
+    previous: dict[int, Any] = {}
+    try:
+        for held in _HELD_SIGNALS:
+            previous[held] = signal.signal(held, note)
+    except ValueError:  # not the main thread: the main thread's handlers take signals
+        for number, handler in previous.items():
+            signal.signal(number, handler)
         yield lambda: False
         return
-    signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
     try:
-        yield lambda: bool(signal.sigpending() & _HELD_SIGNALS)
+        yield lambda: bool(arrived)
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD_SIGNALS)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if arrived:
+            signal.raise_signal(arrived[0])
 
 
 def _staging_pid(name: str) -> int | None:
