@@ -15,11 +15,11 @@ __all__ = ["AssociationPool", "AssociationRegistry", "Main", "Ruleset", "__versi
 
 def __getattr__(name: str) -> Any:
     if name in ("AssociationPool", "AssociationRegistry", "Main", "generate"):
-        from . import api
+        from asnrules import api
 
         return getattr(api, name)
     if name == "Ruleset":
-        from .ruleset import Ruleset
+        from asnrules.engine.ruleset import Ruleset
 
         return Ruleset
     raise AttributeError(f"module 'asnrules' has no attribute {name!r}")

@@ -1,5 +1,5 @@
 """``python -m asnrules``."""
 
-from .cli import main
+from asnrules.cli.main import main
 
 main()

@@ -14,19 +14,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .association import Association
-from .candidates import cell_warnings
-from .diagnostics import Diagnostic, OutputError, UsageError, error
-from .generate_warnings import (
+from asnrules.checks.generate_warnings import (
     generate_warnings,
     undone_overrides,
     unknown_candidate_warnings,
 )
-from .generator import Options, check_columns, unknown_candidates
-from .generator import generate as _generate
-from .loader import load_rulesets
-from .modes import dms_candidate_ids, dms_requested_only, rule_files
-from .output import (
+from asnrules.diagnostics import Diagnostic, OutputError, UsageError, error
+from asnrules.engine.association import Association
+from asnrules.engine.candidates import cell_warnings
+from asnrules.engine.generator import Options, check_columns, unknown_candidates
+from asnrules.engine.generator import generate as _generate
+from asnrules.engine.ruleset import Ruleset
+from asnrules.engine.trace import Tracer
+from asnrules.io.output import (
     check_file_names,
     named_documents,
     origin,
@@ -35,11 +35,11 @@ from .output import (
     serialize,
     version_tag,
 )
-from .pool import ROW_LINES, pool_name, pool_rows, read_pool
-from .poolread import read_pool_fast
-from .ruleset import Ruleset
-from .trace import Tracer
-from .writing import WriteReport, write_set
+from asnrules.io.pool import ROW_LINES, pool_name, pool_rows, read_pool
+from asnrules.io.poolread import read_pool_fast
+from asnrules.io.writing import WriteReport, write_set
+from asnrules.language.loader import load_rulesets
+from asnrules.modes import dms_candidate_ids, dms_requested_only, rule_files
 
 
 class AssociationPool:
@@ -358,7 +358,7 @@ class Main:
     def save(self) -> list[Path]:
         """Write the association files (and orphan table) unless ``--dry-run``.
 
-        All of them are written, or none (see :mod:`asnrules.writing`).
+        All of them are written, or none (see :mod:`asnrules.io.writing`).
         """
         if self.parsed.dry_run:
             return []

@@ -3,7 +3,7 @@
 Every pool is generated on its own (by :func:`compute`, in a worker) exactly as a single
 run would generate it; the worker writes nothing and sends back the texts of the files.
 The calling process writes each pool's files into ``OUT/<pool file stem>/`` as one set
-(all of them or none, see :mod:`asnrules.writing`), so workers need no shared file system
+(all of them or none, see :mod:`asnrules.io.writing`), so workers need no shared file system
 and a failed pool leaves nothing behind. One pool's failure does not stop the others.
 """
 
@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import AsnRulesError, Diagnostic, UsageError, error
-from .writing import WriteReport, write_set
+from asnrules.diagnostics import AsnRulesError, Diagnostic, UsageError, error
+from asnrules.io.writing import WriteReport, write_set
 
 SUMMARY_FILE = "summary.json"
 """Name of the batch summary written into the output folder."""
@@ -117,7 +117,7 @@ def jobs_for(
 
 def compute(job: PoolJob) -> PoolOutcome:
     """Generate one pool and prepare its files; write nothing (runs in a worker)."""
-    from .api import run
+    from asnrules.api import run
 
     start = time.perf_counter()
     outcome = PoolOutcome(job.pool, job.folder)

@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .candidates import candidates_in_order, parse_cell
-from .diagnostics import error
-from .resources import DEFAULT_RULESETS, bundled_rulesets
+from asnrules.diagnostics import error
+from asnrules.engine.candidates import candidates_in_order, parse_cell
+from asnrules.resources import DEFAULT_RULESETS, bundled_rulesets
 
 BACKGROUND = "background"
 """The candidate type that ``--DMS`` adds to the requested ids."""

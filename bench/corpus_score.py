@@ -19,7 +19,7 @@ from pathlib import Path
 from asnrules.api import run
 from asnrules.compare import compare_folders
 from asnrules.diagnostics import AsnRulesError
-from asnrules.output import orphan_table, write_all
+from asnrules.io.output import orphan_table, write_all
 
 MODES = {
     "default": {},

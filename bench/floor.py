@@ -30,9 +30,9 @@ def main() -> None:
     marks: list[tuple[str, float]] = []
     t0 = time.perf_counter()
     from asnrules.api import run
-    from asnrules.loader import load_rulesets
+    from asnrules.io.poolread import read_pool_fast
+    from asnrules.language.loader import load_rulesets
     from asnrules.modes import rule_files
-    from asnrules.poolread import read_pool_fast
 
     marks.append(("import asnrules", time.perf_counter() - t0))
     t0 = time.perf_counter()

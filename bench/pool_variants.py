@@ -30,7 +30,7 @@ from pathlib import Path
 
 from asnrules.api import run
 from asnrules.compare import compare_folders
-from asnrules.output import write_all
+from asnrules.io.output import write_all
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 REFERENCE = Path("/work/refvenv/bin/asn_generate")

@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from asnrules.ruletests import read_tests
+from asnrules.checks.ruletests import read_tests
 
 REFERENCE = Path("/work/refvenv/bin/asn_generate")
 HEADER_POOL = Path(__file__).resolve().parents[2] / "shared/corpus/pools/mega_pool.csv"

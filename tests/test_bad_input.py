@@ -14,7 +14,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from asnrules.cli import app
+from asnrules.cli.main import app
 
 HERE = Path(__file__).resolve().parent / "bad_input"
 CASES: list[dict[str, Any]] = yaml.safe_load((HERE / "cases.yaml").read_text())["cases"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from asnrules.cli import app
+from asnrules.cli.main import app
 
 from .conftest import corpus_or_skip, image_row, write_pool
 

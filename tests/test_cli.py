@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from asnrules import __version__
-from asnrules.cli import app
+from asnrules.cli.main import app
 
 from .conftest import EXAMPLE_POOL, image_row, write_pool
 

@@ -8,7 +8,7 @@ import pytest
 from asnrules.api import run
 from asnrules.compare import compare_folders
 from asnrules.diagnostics import AsnRulesError
-from asnrules.output import orphan_table, write_all
+from asnrules.io.output import orphan_table, write_all
 
 from .conftest import corpus_or_skip
 

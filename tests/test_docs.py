@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from asnrules.diagnostics import CODES
-from asnrules.models import AttributeSpec, Document, Role, Rule
+from asnrules.language.models import AttributeSpec, Document, Role, Rule
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from asnrules.generator import Options, generate
-from asnrules.loader import load_rulesets
+from asnrules.engine.generator import Options, generate
+from asnrules.language.loader import load_rulesets
 
 RULES = """
 asnrules: 1
@@ -136,7 +136,7 @@ def test_cost_grows_linearly_with_pool(tmp_path: Path) -> None:
     """Rows are offered only to associations whose shared key they have (no N x A scan)."""
     ruleset = load(tmp_path)
     calls = {"n": 0}
-    import asnrules.engine as engine
+    import asnrules.engine.matching as engine
 
     original = engine.Run._match
 

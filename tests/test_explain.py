@@ -8,8 +8,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from asnrules.api import run
-from asnrules.cli import app
-from asnrules.explain import ABSENT, explain, render_text
+from asnrules.checks.explain import ABSENT, explain, render_text
+from asnrules.cli.main import app
 
 from .conftest import EXAMPLE_POOL, HEADER, corpus_or_skip, image_row, write_pool
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
-from asnrules import compiler, expressions
-from asnrules.functions import ROW
+from asnrules.language import compiler, expressions
+from asnrules.language.functions import ROW
 
 DATA_FILE = Path(__file__).parent / "data" / "expressions.yaml"
 DATA = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from asnrules import compiler, expressions, hooks
-from asnrules.functions import ASSOCIATION, FUNCTIONS, ROW
+from asnrules.engine import hooks
+from asnrules.language import compiler, expressions
+from asnrules.language.functions import ASSOCIATION, FUNCTIONS, ROW
 
 ROW_FUNCTIONS = sorted(name for name, f in FUNCTIONS.items() if ROW in f.contexts)
 ASSOCIATION_ONLY = sorted(name for name, f in FUNCTIONS.items() if ROW not in f.contexts)

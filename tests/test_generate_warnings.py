@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from asnrules.api import run
-from asnrules.cli import app
+from asnrules.cli.main import app
 from asnrules.diagnostics import OutputError, Severity
 
 from .conftest import EXAMPLE_POOL, HEADER, image_row, write_pool

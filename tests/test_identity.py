@@ -5,8 +5,8 @@ Pools here stack rows whose identity (``name``) collides while their other value
 
 from pathlib import Path
 
-from asnrules.generator import Options, generate
-from asnrules.output import orphan_rows
+from asnrules.engine.generator import Options, generate
+from asnrules.io.output import orphan_rows
 
 from .test_engine import RULES, load, rows
 

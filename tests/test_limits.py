@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from asnrules.loader import lint_paths
-from asnrules.positions import MAX_DEPTH, MAX_FILE_BYTES
+from asnrules.language.loader import lint_paths
+from asnrules.language.positions import MAX_DEPTH, MAX_FILE_BYTES
 
 
 def _lint(tmp_path: Path, text: str | bytes, name: str = "rules.yaml") -> list:
@@ -124,8 +124,9 @@ def test_a_chain_of_deep_definitions_is_a_diagnostic(tmp_path: Path) -> None:
 
 
 def test_the_deepest_allowed_expression_evaluates() -> None:
-    from asnrules import expressions as ex
-    from asnrules.compiler import Compiler, Definitions, Scope
+    from asnrules.engine.scope import Scope
+    from asnrules.language import expressions as ex
+    from asnrules.language.compiler import Compiler, Definitions
 
     defs = Definitions()
     previous = "a == 'x'"

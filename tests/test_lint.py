@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from asnrules.cli import app
+from asnrules.cli.main import app
 from asnrules.diagnostics import AsnRulesError
-from asnrules.loader import lint_paths, load_rulesets
+from asnrules.language.loader import lint_paths, load_rulesets
 from asnrules.resources import bundled_rulesets
 
 BROKEN = Path(__file__).parent / "data" / "broken"
@@ -350,8 +350,8 @@ def test_bundled_rulesets_load_without_libyaml(monkeypatch: pytest.MonkeyPatch) 
     """The pure-Python YAML parser (used where libyaml is absent) reads them too."""
     import yaml
 
-    from asnrules import positions
-    from asnrules.loader import load_rulesets
+    from asnrules.language import positions
+    from asnrules.language.loader import load_rulesets
 
     monkeypatch.setattr(positions, "_Loader", yaml.SafeLoader)
     ruleset, diagnostics = load_rulesets(["stage2.yaml", "stage3.yaml"], collect=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from asnrules.diagnostics import AsnRulesError
-from asnrules.loader import lint_paths, load_rulesets
+from asnrules.language.loader import lint_paths, load_rulesets
 
 DATA = Path(__file__).parent / "data" / "lint"
 

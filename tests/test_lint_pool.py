@@ -6,9 +6,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from asnrules.cli import app
-from asnrules.loader import lint_paths
-from asnrules.poolcheck import PoolValues
+from asnrules.checks.poolcheck import PoolValues
+from asnrules.cli.main import app
+from asnrules.language.loader import lint_paths
 from asnrules.resources import bundled_rulesets
 
 DATA = Path(__file__).parent / "data" / "lint"

@@ -5,9 +5,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from asnrules.api import Main
-from asnrules.cli import app
-from asnrules.generator import Options, generate
-from asnrules.output import document
+from asnrules.cli.main import app
+from asnrules.engine.generator import Options, generate
+from asnrules.io.output import document
 
 from .test_engine import RULES, load, rows
 

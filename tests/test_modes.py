@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from asnrules.api import Main, run
-from asnrules.cli import app
+from asnrules.cli.main import app
 from asnrules.modes import dms_candidate_ids, rule_files
 
 from .conftest import EXAMPLE_POOL, corpus_or_skip

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from asnrules.diagnostics import AsnRulesError
-from asnrules.pool import pool_rows, read_pool
+from asnrules.io.pool import pool_rows, read_pool
 
 from .conftest import image_row, write_pool
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from asnrules.api import run
-from asnrules.candidates import read_cell
 from asnrules.diagnostics import AsnRulesError
-from asnrules.output import orphan_table
-from asnrules.pool import pool_rows, read_pool
+from asnrules.engine.candidates import read_cell
+from asnrules.io.output import orphan_table
+from asnrules.io.pool import pool_rows, read_pool
 
 from .conftest import HEADER, image_row, write_pool
 
@@ -118,7 +118,7 @@ def test_reading_without_a_usable_home_folder(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
     env["HOME"] = "/dev/null"  # not a folder: astropy cannot make ~/.astropy
     code = (
-        "import sys; from asnrules.pool import read_pool; read_pool(sys.argv[1]);"
+        "import sys; from asnrules.io.pool import read_pool; read_pool(sys.argv[1]);"
         "import astropy.config as c; c.get_config_dir(); c.get_cache_dir(); print('ok')"
     )
     done = subprocess.run(

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from asnrules.cli import app
-from asnrules.loader import load_rulesets
+from asnrules.checks.ruletests import bundled_tests, check, read_tests, run_files
+from asnrules.cli.main import app
+from asnrules.language.loader import load_rulesets
 from asnrules.resources import data_dir
-from asnrules.ruletests import bundled_tests, check, read_tests, run_files
 
 BUNDLED = [(path, test) for path in bundled_tests() for test in read_tests(path)]
 

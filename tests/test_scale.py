@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from asnrules import expressions, parsecache
-from asnrules.pool import ORIGINAL, ORIGINAL_NAMES, ROW_LINES, pool_rows, read_pool
-from asnrules.poolread import PoolData, read_pool_fast
+from asnrules.io.pool import ORIGINAL, ORIGINAL_NAMES, ROW_LINES, pool_rows, read_pool
+from asnrules.io.poolread import PoolData, read_pool_fast
+from asnrules.language import expressions, parsecache
 
 from .conftest import corpus_or_skip
 

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from asnrules.api import run
-from asnrules.cli import app
-from asnrules.output import write_all
+from asnrules.cli.main import app
+from asnrules.io.output import write_all
 from asnrules.tools.jsonpos import line_col, parse_with_places
 from asnrules.tools.validate import KEYWORDS, SCHEMA_FILE, load_schema, validate_files
 

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from asnrules import __version__
-from asnrules.cli import app
+from asnrules.cli.main import app
 from asnrules.diagnostics import AsnRulesError
 from asnrules.tools.fromlist import from_list
 

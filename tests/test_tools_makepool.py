@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from asnrules.api import run
-from asnrules.cli import app
+from asnrules.cli.main import app
 from asnrules.diagnostics import AsnRulesError
 from asnrules.tools.makepool import make_pool, parse_candidates, write_pool
 

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from asnrules.api import run
-from asnrules.cli import app
+from asnrules.cli.main import app
 from asnrules.tools.report import DEFAULT_REASON, render_report
 
 POOL = Path(__file__).parent / "data" / "report_pool.csv"

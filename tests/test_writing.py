@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from asnrules import writing
 from asnrules.api import Main, generate, run
-from asnrules.cli import app
+from asnrules.cli.main import app
 from asnrules.diagnostics import AsnRulesError, OutputError, UsageError
-from asnrules.writing import STAGING_PREFIX, plan, write_set
+from asnrules.io import writing
+from asnrules.io.writing import STAGING_PREFIX, plan, write_set
 
 from .conftest import EXAMPLE_POOL, image_row, write_pool
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from ..association import Association
-from ..diagnostics import AsnRulesError, Diagnostic
-from ..output import named_documents, serialize
-from ..ruleset import Ruleset
+from asnrules.diagnostics import AsnRulesError, Diagnostic
+from asnrules.engine.association import Association
+from asnrules.engine.ruleset import Ruleset
+from asnrules.io.output import named_documents, serialize
 
 LOG = logging.getLogger("asnrules.compat.jwst")
 

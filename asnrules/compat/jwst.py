@@ -23,14 +23,8 @@ from typing import Any
 import numpy as np
 from astropy.table import Table
 
-from .. import __version__
-from ..diagnostics import AsnRulesError, render
-from ..generator import Options, check_columns, unknown_candidates
-from ..generator import generate as _generate
-from ..modes import dms_candidate_ids, dms_requested_only
-from ..output import orphan_rows
-from ..pool import pool_name, read_pool
-from .documents import (
+from asnrules import __version__
+from asnrules.compat.documents import (
     LOG,
     AsnDocument,
     AssociationError,
@@ -38,7 +32,13 @@ from .documents import (
     load_asn,
     wrap,
 )
-from .registry import AssociationRegistry, DMSAttrConstraint, constrain_on_candidates
+from asnrules.compat.registry import AssociationRegistry, DMSAttrConstraint, constrain_on_candidates
+from asnrules.diagnostics import AsnRulesError, render
+from asnrules.engine.generator import Options, check_columns, unknown_candidates
+from asnrules.engine.generator import generate as _generate
+from asnrules.io.output import orphan_rows
+from asnrules.io.pool import pool_name, read_pool
+from asnrules.modes import dms_candidate_ids, dms_requested_only
 
 Association = AsnDocument
 """Associations are :class:`AsnDocument` objects (``dict`` of their document)."""

@@ -16,12 +16,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ..candidates import Candidate
-from ..generator import Options
-from ..loader import load_rulesets
-from ..resources import DEFAULT_RULESETS
-from ..ruleset import Rule
-from .documents import AssociationError, validate_document
+from asnrules.compat.documents import AssociationError, validate_document
+from asnrules.engine.candidates import Candidate
+from asnrules.engine.generator import Options
+from asnrules.engine.ruleset import Rule
+from asnrules.language.loader import load_rulesets
+from asnrules.resources import DEFAULT_RULESETS
 
 REFERENCE_RULE_FILES = {"rules_level2b.py": "stage2.yaml", "rules_level3.py": "stage3.yaml"}
 """The reference's default rule modules and the bundled rulesets that replace them."""
@@ -211,7 +211,7 @@ class AssociationRegistry:
         """What one run makes: the chosen candidates, or discovery when none is constrained.
 
         Candidate constraints make one run over the pool in which only the candidates
-        they choose take part (:mod:`asnrules.per_pool`); without ``force_unique`` an
+        they choose take part (:mod:`asnrules.engine.per_pool`); without ``force_unique`` an
         association may take rows of several chosen candidates.
         """
         column = self.ruleset.candidate_column

@@ -1,6 +1,6 @@
 """JWST finalize hooks, referred to by name from ``rulesets/*.yaml``.
 
-Each hook receives an :class:`asnrules.association.Association` and returns the list of
+Each hook receives an :class:`asnrules.engine.association.Association` and returns the list of
 associations that replace it.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from ..association import Member
-from ..hooks import hook
-from ..values import is_set
+from asnrules.engine.association import Member
+from asnrules.engine.hooks import hook
+from asnrules.engine.values import is_set
 
 
 @hook("jwst.nod_backgrounds_level3", example="finalize: [jwst.nod_backgrounds_level3]")

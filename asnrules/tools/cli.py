@@ -1,4 +1,4 @@
-"""The bodies of the toolbox commands; :mod:`asnrules.cli` only declares their options.
+"""The bodies of the toolbox commands; :mod:`asnrules.cli.main` only declares their options.
 
 Each function prints diagnostics to standard error and ends with ``typer.Exit``: 0 on
 success, 1 when the inputs are found different or invalid, 2 on a usage error or an
@@ -14,8 +14,8 @@ from typing import Any
 
 import typer
 
-from ..diagnostics import AsnRulesError, Diagnostic, Severity, render
-from ..output import serialize, write_all
+from asnrules.diagnostics import AsnRulesError, Diagnostic, Severity, render
+from asnrules.io.output import serialize, write_all
 
 
 def _fail(exc: AsnRulesError) -> None:
@@ -38,7 +38,7 @@ def from_list_main(
     ruledefs: Sequence[str] | None,
 ) -> None:
     """Write the association of a list of files (``asnrules from-list``)."""
-    from .fromlist import from_list, parse_members
+    from asnrules.tools.fromlist import from_list, parse_members
 
     try:
         document = from_list(
@@ -67,7 +67,7 @@ def make_pool_main(
     pntgtype: str,
 ) -> None:
     """Write the pool of some FITS files (``asnrules make-pool``)."""
-    from .makepool import make_pool, write_pool
+    from asnrules.tools.makepool import make_pool, write_pool
 
     try:
         table = make_pool(
@@ -91,7 +91,7 @@ def make_pool_main(
 
 def diff_main(a: Path, b: Path, output_format: str) -> None:
     """Compare two association sets (``asnrules diff``)."""
-    from .diff import diff_paths, render_json, render_text
+    from asnrules.tools.diff import diff_paths, render_json, render_text
 
     if output_format not in ("text", "json"):
         typer.echo(f"error: --format must be text or json, not {output_format!r}", err=True)
@@ -108,7 +108,7 @@ def diff_main(a: Path, b: Path, output_format: str) -> None:
 
 def validate_main(files: Sequence[Path], fmt: str) -> None:
     """Check association files against the schema (``asnrules validate``)."""
-    from .validate import validate_files
+    from asnrules.tools.validate import validate_files
 
     problems, count = validate_files(files)
     if fmt == "concise" and sys.stdout.isatty():
@@ -136,10 +136,10 @@ def report_main(
     delimiter: str,
 ) -> None:
     """Write the HTML report of a pool (``asnrules report``)."""
-    from ..api import run
-    from ..loader import load_rulesets
-    from ..modes import rule_files
-    from .report import render_report
+    from asnrules.api import run
+    from asnrules.language.loader import load_rulesets
+    from asnrules.modes import rule_files
+    from asnrules.tools.report import render_report
 
     try:
         options: dict[str, Any] = {
@@ -181,8 +181,8 @@ def report_main(
 def _orphan_reasons(
     pool: Path, orphans: Sequence[int], rulesets: Sequence[str] | None, options: dict[str, Any]
 ) -> dict[int, str]:
-    """Why each orphan row joined nothing, in :func:`asnrules.explain.orphan_reason`'s words."""
-    from ..explain import explain, orphan_reason
+    """Why each orphan row joined nothing, in the words of ``explain.orphan_reason``."""
+    from asnrules.checks.explain import explain, orphan_reason
 
     if not orphans:
         return {}

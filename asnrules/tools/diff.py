@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..compare import IGNORED_TOP_KEYS, mask_sequence, match_asns, product_form
-from ..diagnostics import error
-from .jsonpos import JsonDocument, JsonPath, load_json
+from asnrules.compare import IGNORED_TOP_KEYS, mask_sequence, match_asns, product_form
+from asnrules.diagnostics import error
+from asnrules.tools.jsonpos import JsonDocument, JsonPath, load_json
 
 
 @dataclass(frozen=True)

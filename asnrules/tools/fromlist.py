@@ -26,10 +26,10 @@ from typing import Any
 
 import yaml
 
-from .. import __version__
-from ..diagnostics import error
-from ..functions import FUNCTIONS
-from ..resources import bundled_rulesets
+from asnrules import __version__
+from asnrules.diagnostics import error
+from asnrules.language.functions import FUNCTIONS
+from asnrules.resources import bundled_rulesets
 
 BASE_RULES = {"DMS_Level3_Base": 3, "DMSLevel2bBase": 2}
 """Rule names with no rule of their own: the bases of Level-3 and Level-2 rules."""
@@ -56,7 +56,7 @@ def rule_level(rule: str, rulesets: Sequence[str] | None = None) -> int:
     """
     if rule in BASE_RULES:
         return BASE_RULES[rule]
-    from ..loader import load_rulesets
+    from asnrules.language.loader import load_rulesets
 
     ruleset, _ = load_rulesets(list(rulesets) if rulesets else None)
     if rule not in ruleset:

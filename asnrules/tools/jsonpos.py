@@ -16,7 +16,7 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import error
+from asnrules.diagnostics import error
 
 JsonPath = tuple[str | int, ...]
 

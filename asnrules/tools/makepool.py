@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import error
+from asnrules.diagnostics import error
 
 IGNORED_CARDS = frozenset({"", "COMMENT", "HISTORY"})
 NON_HEADER_DEFAULTS = {

@@ -21,7 +21,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from asnrules import __version__
 
 TEMPLATE = Path(__file__).with_name("report_template.html")
 DEFAULT_REASON = "no rule selected it"

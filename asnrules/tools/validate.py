@@ -14,8 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import AsnRulesError, Diagnostic, Severity
-from .jsonpos import JsonDocument, JsonPath, load_json
+from asnrules.diagnostics import AsnRulesError, Diagnostic, Severity
+from asnrules.tools.jsonpos import JsonDocument, JsonPath, load_json
 
 SCHEMA_FILE = Path(__file__).with_name("association.schema.json")
 """The JSON Schema of association files shipped with asnrules."""

@@ -12,8 +12,8 @@ import astropy.io.ascii
 import astropy.table  # noqa: F401
 
 import asnrules.api  # noqa: F401
-from asnrules.cli import main
-from asnrules.loader import load_rulesets
+from asnrules.cli.main import main
+from asnrules.language.loader import load_rulesets
 
 load_rulesets(["stage3"])
 

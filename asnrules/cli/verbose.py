@@ -1,0 +1,38 @@
+"""What ``generate -v`` prints: each association's rule and pins, and a summary table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from asnrules.engine.association import Association
+
+
+def association_lines(associations: Sequence[Association], names: Sequence[str]) -> list[str]:
+    """One line per association: file name, rule, type, member count and pinned values."""
+    lines = []
+    for asn, name in zip(associations, names, strict=True):
+        pins = " ".join(f"{k}={v!r}" for k, v in asn.pins.items()) or "(no pinned values)"
+        lines.append(
+            f"{name}: {asn.rule.name} ({asn.rule.asn_type}, {len(asn.members)} members) {pins}"
+        )
+    return lines
+
+
+def summary_table(associations: Sequence[Association]) -> list[str]:
+    """A table of rules (in first-output order) with their association and member counts."""
+    counts: dict[str, list[int]] = {}
+    for asn in associations:
+        entry = counts.setdefault(asn.rule.name, [0, 0])
+        entry[0] += 1
+        entry[1] += len(asn.members)
+    total = [sum(c[0] for c in counts.values()), sum(c[1] for c in counts.values())]
+    rows = [(name, c[0], c[1]) for name, c in counts.items()] + [("total", total[0], total[1])]
+    width = max(len("rule"), *(len(r[0]) for r in rows))
+    lines = [f"{'rule':<{width}}  associations  members"]
+    lines.extend(f"{name:<{width}}  {n:>12}  {m:>7}" for name, n, m in rows)
+    return lines
+
+
+def verbose_report(associations: Sequence[Association], names: Sequence[str]) -> str:
+    """The association lines, then the summary table."""
+    return "\n".join([*association_lines(associations, names), "", *summary_table(associations)])

@@ -1,0 +1,167 @@
+"""After generation: finalize hooks, validity, de-duplication and sequence numbers.
+
+This is done stage by stage (one stage per ruleset file, in order): associations of a
+later stage never replace those of an earlier one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from asnrules.engine.association import Association
+from asnrules.engine.scope import Scope
+from asnrules.engine.summarize import summarize
+from asnrules.engine.trace import Drop, Tracer
+
+
+def finalize_stage(
+    associations: Sequence[Association],
+    not_set: frozenset[str],
+    deduplicate: bool,
+    tracer: Tracer | None = None,
+) -> list[Association]:
+    """Run hooks and validity checks, drop duplicates and number one stage's associations.
+
+    Parameters
+    ----------
+    associations : sequence of Association
+        The stage's associations in creation order.
+    not_set : frozenset of str
+        Values that count as absent (for validity expressions).
+    deduplicate : bool
+        Whether to drop associations whose members another association already has.
+    tracer : Tracer, optional
+        Told what is dropped and why.
+
+    Returns
+    -------
+    list of Association
+        The surviving associations, in output order, with ``sequence`` set.
+    """
+    finished: list[Association] = []
+    for asn in associations:
+        if asn.rule.summarize is not None:
+            summarize(asn, asn.rule.summarize, not_set)
+        produced = [asn]
+        for n, hook in enumerate(asn.rule.finalize):
+            before = [(item, tuple(item.members)) for item in produced] if tracer else []
+            produced = [result for item in produced for result in hook(item)]
+            if tracer is not None:
+                name = asn.rule.hook_names[n] if n < len(asn.rule.hook_names) else str(n)
+                for item, members in before:
+                    tracer.dropped(Drop("hook", item, name, -1, None, tuple(produced), members))
+        for item in produced:
+            scope = item.scope(not_set)
+            failing = _failing_check(item, scope)
+            if failing is None:
+                item.builtins["product"] = item.rule.product(scope)
+                finished.append(item)
+            elif tracer is not None:
+                tracer.dropped(Drop("valid", item, check=failing))
+    if deduplicate:
+        finished = drop_duplicates(finished, tracer)
+    resequence(finished)
+    return finished
+
+
+def _failing_check(asn: Association, scope: Scope) -> int | None:
+    """Index of the first of the rule's ``valid`` checks that is false, or ``None``."""
+    for n, check in enumerate(asn.rule.valid):
+        if not scope.truth(check(scope)):
+            return n
+    return None
+
+
+def drop_duplicates(
+    associations: list[Association], tracer: Tracer | None = None
+) -> list[Association]:
+    """Keep one association per member set, preferring the highest candidate id.
+
+    Associations are ordered by candidate id; the last one (the highest id; within an id,
+    the latest made) is kept and every other with the same ``(expname, exptype)``
+    multiset is dropped, repeatedly. The result is in that reversed order. Then, among
+    associations sharing a product name, the smaller of a subset pair is dropped.
+    """
+    ordered = sorted(associations, key=lambda a: a.asn_id)
+    kept: list[Association] = []
+    seen: dict[frozenset[tuple[tuple[str, str], int]], Association] = {}
+    for asn in reversed(ordered):
+        key = frozenset(asn.membership().items())
+        if key not in seen:
+            seen[key] = asn
+            kept.append(asn)
+        elif tracer is not None:
+            tracer.dropped(Drop("duplicate", asn, kept=seen[key]))
+    return _drop_subsets_by_product(kept, tracer)
+
+
+def _drop_subsets_by_product(
+    associations: list[Association], tracer: Tracer | None = None
+) -> list[Association]:
+    """Among associations sharing a product name, drop the smaller of each "subset" pair.
+
+    Two member lists count as a subset pair when their sizes differ, neither repeats a
+    member, and no exposure appears in both with different exptypes (so, as in the
+    reference, neither need strictly contain the other). Identical member lists keep
+    one. The result is ordered by candidate id.
+    """
+    names = [a.builtins.get("product", "") for a in associations]
+    repeated = [name for name, count in Counter(names).items() if count > 1]
+    if not repeated:
+        return associations
+    ordered = sorted(associations, key=lambda a: a.asn_id)
+    by_name: dict[str, list[Association]] = defaultdict(list)
+    for asn in ordered:
+        by_name[asn.builtins.get("product", "")].append(asn)
+    dropped: set[int] = set()
+    for name in repeated:
+        group = by_name[name]
+        keep = list(group)
+        for asn in group:
+            if id(asn) in dropped:
+                continue
+            pruned = []
+            for entrant in keep:
+                if entrant is asn:
+                    continue
+                relation = _relation(asn, entrant)
+                if relation == "same":
+                    pruned.append(entrant)
+                elif relation == "subset":
+                    if len(entrant.members) > len(asn.members):
+                        asn, entrant = entrant, asn
+                    pruned.append(entrant)
+                    if tracer is not None:
+                        tracer.dropped(Drop("subset", entrant, kept=asn))
+            dropped.update(id(a) for a in pruned)
+            keep = [a for a in keep if id(a) not in dropped]
+    return [a for a in ordered if id(a) not in dropped]
+
+
+def _relation(left: Association, right: Association) -> str:
+    """``same``, ``subset`` (see :func:`_drop_subsets_by_product`) or ``different``."""
+    left_members = left.member_keys()
+    right_members = right.member_keys()
+    if len(set(left_members)) != len(left_members) or len(set(right_members)) != len(right_members):
+        return "different"
+    right_types: dict[str, str] = {}
+    for expname, exptype in right_members:
+        right_types.setdefault(expname, exptype)
+    if any(
+        expname in right_types and right_types[expname] != exptype
+        for expname, exptype in left_members
+    ):
+        return "different"
+    if Counter(left_members) == Counter(right_members):
+        return "same"
+    return "subset" if len(left_members) != len(right_members) else "different"
+
+
+def resequence(associations: Sequence[Association]) -> None:
+    """Number associations 1, 2, ... per ``(asn_id, asn_type)`` in list order."""
+    counters: dict[tuple[str, str], int] = defaultdict(int)
+    for asn in associations:
+        key = (asn.asn_id, asn.rule.asn_type)
+        counters[key] += 1
+        asn.sequence = counters[key]

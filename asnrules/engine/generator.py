@@ -1,0 +1,251 @@
+"""Generate associations from a pool: candidates, discovery, finalization.
+
+The per-candidate algorithm: for every candidate named in the pool, the rules run over
+just that candidate's rows (their candidate cell rewritten to name only it); then, when
+discovery is on, once more over the whole pool with no candidate. Results are finalized
+stage by stage (see :mod:`asnrules.engine.finalize`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from asnrules import __version__
+from asnrules.diagnostics import AsnRulesError, Diagnostic, Severity
+from asnrules.engine.association import Association, Candidate
+from asnrules.engine.candidates import candidates_in_order, parse_cell, rewrite
+from asnrules.engine.finalize import finalize_stage
+from asnrules.engine.matching import Run
+from asnrules.engine.merge import merge_associations
+from asnrules.engine.per_pool import CANDIDATE_RUN, PoolRun, unselected_ids
+from asnrules.engine.rowfacts import RowFacts
+from asnrules.engine.ruleset import Ruleset
+from asnrules.engine.trace import Tracer
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to generate.
+
+    Parameters
+    ----------
+    candidate_ids : sequence of str, optional
+        Only these candidates (no discovery).
+    discover : bool
+        Run the discovery pass.
+    keep_candidates : bool
+        Keep the candidates' associations.
+    version_id : str, optional
+        Version tag for file names and the ``version_id`` key.
+    finalize : bool
+        Run hooks, validity checks and de-duplication.
+    merge : bool
+        Merge the associations of mergeable stages by candidate and type.
+    per_pool : bool
+        One run over the whole pool, every candidate at once (see :mod:`asnrules.engine.per_pool`).
+    selects : callable, optional
+        Per pool, the test of candidates to use instead of ``candidate_ids``.
+    spanning : bool
+        Per pool with ``selects``, associations may take rows of several candidates.
+    """
+
+    candidate_ids: Sequence[str] | None = None
+    discover: bool = True
+    keep_candidates: bool = True
+    version_id: str | None = None
+    finalize: bool = True
+    merge: bool = False
+    per_pool: bool = False
+    selects: Callable[[Candidate], bool] | None = None
+    spanning: bool = False
+
+
+def check_columns(
+    columns: Sequence[str], ruleset: Ruleset, pool_label: str, per_pool: bool = False
+) -> list[Diagnostic]:
+    """Raise a clear error when the pool lacks columns the rules read.
+
+    In a per-pool run, a pool without the candidate column is read as naming no
+    candidate: only discovery can make associations, which a returned warning says.
+
+    Returns
+    -------
+    list of Diagnostic
+        Warnings (ASN030).
+
+    Raises
+    ------
+    AsnRulesError
+        ASN402 naming every missing column and where a rule uses it.
+    """
+    missing = ruleset.missing_columns(columns)
+    column = ruleset.candidate_column
+    warnings = []
+    if per_pool and column not in columns:
+        missing.pop(column, None)
+        warnings.append(
+            Diagnostic(
+                pool_label,
+                1,
+                1,
+                "ASN030",
+                f"pool has no candidate column {column!r}: "
+                "no candidate associations, only discovered ones",
+                severity=Severity.WARNING,
+            )
+        )
+    elif column not in columns:
+        missing.setdefault(column, "candidate column")
+    if missing:
+        names = ", ".join(sorted(missing))
+        where = "; ".join(f"{c} (used at {w})" for c, w in sorted(missing.items()))
+        raise AsnRulesError(
+            [
+                Diagnostic(
+                    pool_label,
+                    1,
+                    1,
+                    "ASN402",
+                    f"pool lacks column(s) the rules need: {names}. {where}",
+                )
+            ]
+        )
+    return warnings
+
+
+def generate(
+    rows: Sequence[dict[str, str]],
+    ruleset: Ruleset,
+    options: Options | None = None,
+    pool_name: str = "in-memory",
+    tracer: Tracer | None = None,
+) -> list[Association]:
+    """Generate and finalize associations.
+
+    Parameters
+    ----------
+    rows : sequence of dict
+        Pool rows (lower-case keys and values).
+    ruleset : Ruleset
+        Compiled rules.
+    options : Options, optional
+        Mode settings (default: every candidate plus discovery).
+    pool_name : str
+        Pool file name written into each association.
+    tracer : Tracer, optional
+        Follows chosen rows through the engine and finalize (``asnrules explain``).
+
+    Returns
+    -------
+    list of Association
+        Stage by stage, in output order, numbered.
+    """
+    options = options or Options()
+    serials = itertools.count(1)
+    column = ruleset.candidate_column
+    cells = [parse_cell(row.get(column)) for row in rows]
+    rows_of: dict[Candidate, list[int]] = {}
+    for i, found in enumerate(cells):
+        for candidate in found:
+            rows_of.setdefault(candidate, []).append(i)
+    made: list[Association] = []
+    facts = RowFacts(ruleset)
+    if options.per_pool:
+        pool_run = PoolRun(
+            ruleset,
+            rows,
+            serials,
+            options.discover,
+            options.candidate_ids,
+            options.selects,
+            options.spanning,
+        )
+        made.extend(pool_run.generate())
+    elif options.keep_candidates:
+        for candidate in _selected_candidates(cells, options):
+            cell = rewrite(candidate)
+            sub = [_in_run(rows[i], column, cell) for i in dict.fromkeys(rows_of[candidate])]
+            run = Run(ruleset, sub, candidate, CANDIDATE_RUN, serials, tracer, facts)
+            made.extend(run.generate())
+    if options.discover and options.candidate_ids is None and not options.per_pool:
+        discovered = Candidate(ruleset.discovered_id, ruleset.discovered_type)
+        made.extend(Run(ruleset, rows, discovered, "discover", serials, tracer, facts).generate())
+    for asn in made:
+        asn.builtins.update(_builtins(asn, options, pool_name))
+    if not options.finalize:
+        for n, asn in enumerate(made, 1):
+            asn.sequence = n
+            asn.builtins["product"] = asn.rule.product(asn.scope(ruleset.not_set))
+        return _kept(made, ruleset, options)
+    result: list[Association] = []
+    for stage in ruleset.stages:
+        own = [a for a in made if a.rule.stage == stage.name]
+        result.extend(finalize_stage(own, ruleset.not_set, stage.deduplicate, tracer))
+    return _kept(result, ruleset, options)
+
+
+def _in_run(row: dict[str, str], column: str, cell: str) -> dict[str, str]:
+    """The row as a candidate's run sees it: its cell naming only that candidate.
+
+    A row whose cell already reads so is used as it is (no copy).
+    """
+    return row if row.get(column) == cell else {**row, column: cell}
+
+
+def _kept(associations: list[Association], ruleset: Ruleset, options: Options) -> list[Association]:
+    """The associations to output, merged if asked.
+
+    A per-pool run's candidate associations are dropped here when not kept: they took
+    part in de-duplication.
+    """
+    if options.per_pool and not options.keep_candidates:
+        associations = [a for a in associations if a.run != CANDIDATE_RUN]
+    return _merged(associations, ruleset) if options.merge else associations
+
+
+def _merged(associations: list[Association], ruleset: Ruleset) -> list[Association]:
+    """The associations with those of mergeable stages merged (see :mod:`asnrules.engine.merge`)."""
+    mergeable = {stage.name for stage in ruleset.stages if stage.mergeable}
+    kept = {
+        id(a) for a in merge_associations([a for a in associations if a.rule.stage in mergeable])
+    }
+    return [a for a in associations if a.rule.stage not in mergeable or id(a) in kept]
+
+
+def _selected_candidates(cells: Sequence[list[Candidate]], options: Options) -> list[Candidate]:
+    every = candidates_in_order(cells)
+    if options.candidate_ids is None:
+        return every
+    wanted = [c.lower() for c in options.candidate_ids]
+    return [c for cid in wanted for c in every if c.id == cid][: len(every)]
+
+
+def _builtins(asn: Association, options: Options, pool_name: str) -> dict[str, Any]:
+    pins = " ".join(f"{k}={v!r}" for k, v in asn.pins.items())
+    return {
+        "candidate": asn.candidate,
+        "asn_type": asn.rule.asn_type,
+        "asn_rule": f"{asn.run}_{asn.rule.name}",
+        "version_id": options.version_id,
+        "pool_name": pool_name,
+        "constraints": f"{asn.rule.name}: {pins}",
+        "code_version": __version__,
+    }
+
+
+def unknown_candidates(
+    rows: Sequence[dict[str, str]], ruleset: Ruleset, ids: Sequence[str], per_pool: bool = False
+) -> list[str]:
+    """Return the requested candidate ids that select no candidate of the pool.
+
+    Per candidate an id names a candidate exactly; per pool it selects those whose text
+    holds it (see :mod:`asnrules.engine.per_pool`).
+    """
+    every = candidates_in_order([parse_cell(r.get(ruleset.candidate_column)) for r in rows])
+    if per_pool:
+        return unselected_ids(every, ids)
+    known = {c.id for c in every}
+    return [i for i in ids if i.lower() not in known]

@@ -1,0 +1,407 @@
+"""The generic generator engine: apply a compiled ruleset to the rows of a pool.
+
+It knows nothing about JWST. Rows are offered, in passes, to the associations that
+exist (found through an index on the attributes their members must share, so a row is
+never offered to every association) and to every rule that might start a new one.
+Passes run in priority order: every row first (to associations and rules), then
+re-offers to existing associations, then the final re-offers; a pass can schedule rows
+for a later pass.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+
+from asnrules.engine.association import Association, Candidate, Member
+from asnrules.engine.rowfacts import NO_ROLE, MemberFields, RowFacts
+from asnrules.engine.ruleset import Attribute, Role, Rule, Ruleset
+from asnrules.engine.scope import Scope
+from asnrules.engine.trace import Rejection, Tracer
+
+
+class Pass(IntEnum):
+    """What a pass offers its rows to, in the order passes are served."""
+
+    BOTH = 0
+    """To existing associations and to rules (every row, first)."""
+    EXISTING = 1
+    """Only to existing associations of the rules named by the batch."""
+    FINAL = 2
+    """Only to existing associations, after everything else."""
+
+
+@dataclass
+class _Batch:
+    rules: tuple[str, ...] | None
+    rows: list[int]
+    seen: set[int]
+
+
+class _Queue:
+    """Batches of rows by pass; batches for the same pass and rules are merged."""
+
+    def __init__(self) -> None:
+        self.pending: dict[Pass, OrderedDict[tuple[str, ...] | None, _Batch]] = {
+            p: OrderedDict() for p in Pass
+        }
+
+    def add(self, kind: Pass, rules: tuple[str, ...] | None, row: int) -> None:
+        batches = self.pending[kind]
+        batch = batches.get(rules)
+        if batch is None:
+            batch = batches[rules] = _Batch(rules, [], set())
+        if row not in batch.seen:
+            batch.seen.add(row)
+            batch.rows.append(row)
+
+    def pop(self) -> tuple[Pass, _Batch] | None:
+        for kind in Pass:
+            batches = self.pending[kind]
+            if batches:
+                _, batch = batches.popitem(last=False)
+                return kind, batch
+        return None
+
+
+class _Bucket:
+    """The associations of one rule that share one key, in creation order.
+
+    ``open`` keeps, for every role with a limit, the associations where that role still
+    has room: a row that can only take full roles is not offered to them at all.
+    """
+
+    def __init__(self, rule: Rule) -> None:
+        self.all: dict[int, Association] = {}
+        self.open: dict[str, dict[int, Association]] = {
+            r.name: {} for r in rule.roles if r.limit is not None
+        }
+
+    def add(self, asn: Association) -> None:
+        self.all[asn.serial] = asn
+        for role_open in self.open.values():
+            role_open[asn.serial] = asn
+
+    def filled(self, asn: Association, role: Role) -> None:
+        if role.limit is not None and asn.role_counts[role.name] >= role.limit:
+            self.open[role.name].pop(asn.serial, None)
+
+    def offer(self, roles: Sequence[Role]) -> list[Association]:
+        """Associations that might take a row able to play ``roles``, in creation order."""
+        if any(r.limit is None for r in roles):
+            return list(self.all.values())
+        if len(roles) == 1:
+            return list(self.open[roles[0].name].values())
+        found: dict[int, Association] = {}
+        for role in roles:
+            found.update(self.open[role.name])
+        return [found[k] for k in sorted(found)]
+
+
+class Run:
+    """One pass of the rules over a set of rows, for one candidate (or discovery).
+
+    Parameters
+    ----------
+    ruleset : Ruleset
+        Compiled rules.
+    rows : sequence of dict
+        The rows (already restricted and rewritten for the candidate).
+    candidate : Candidate
+        Candidate of every association this run makes.
+    run : str
+        ``candidate`` or ``discover``.
+    serials : iterator of int
+        Shared numbering of associations in creation order, across runs.
+    tracer : Tracer, optional
+        Told why rows are turned away (see :mod:`asnrules.engine.trace`); none by default.
+    """
+
+    def __init__(
+        self,
+        ruleset: Ruleset,
+        rows: Sequence[dict[str, str]],
+        candidate: Candidate,
+        run: str,
+        serials: Iterator[int],
+        tracer: Tracer | None = None,
+        facts: RowFacts | None = None,
+    ) -> None:
+        self.tracer = tracer
+        self.ruleset = ruleset
+        self.rows = rows
+        self.candidate = candidate
+        self.run = run
+        self.serials = serials
+        self.not_set = ruleset.not_set
+        self.facts = facts if facts is not None else RowFacts(ruleset)
+        """Row-only results, shared with the other runs of a generation."""
+        self.scope = Scope(None, self.not_set)
+        """A scope for truth tests only (its row is never read)."""
+        self.current = Pass.BOTH
+        """The pass being served."""
+        self.associations: list[Association] = []
+        self.index: dict[str, dict[tuple[str, ...], _Bucket]] = {name: {} for name in ruleset.rules}
+        # identities of the members of each rule's associations: a row whose identity
+        # is a member of one counts as joined to that rule, whatever its own values
+        self.identities: dict[str, set[str]] = {name: set() for name in ruleset.rules}
+
+    # -- row-only facts ---------------------------------------------------------------------
+    def _selected(self, i: int, rule: Rule) -> bool:
+        return self.facts.selected(rule, self.rows[i])
+
+    def _possible_roles(self, i: int, rule: Rule) -> tuple[Role, ...]:
+        """Roles whose row condition holds for row ``i``."""
+        return self.facts.roles(rule, self.rows[i])
+
+    def _key(self, i: int, rule: Rule) -> tuple[str, ...] | None:
+        key = self.facts.key(rule, self.rows[i])
+        return key if isinstance(key, tuple) else None
+
+    def _names(self, i: int, allowed: tuple[str, ...] | None) -> tuple[str, ...]:
+        """The rules row ``i`` is offered to: of those ``allowed``, the ones that select it.
+
+        A rule that does not select a row can do nothing with it; only a tracer, which
+        says why each rule turned the row away, needs them all.
+        """
+        names = allowed if allowed is not None else tuple(self.ruleset.rules)
+        if self.tracer is not None:
+            return names
+        chosen = self.facts.rules_selecting(self.ruleset.rules, self.rows[i])
+        if allowed is None:
+            return chosen
+        return tuple(n for n in allowed if n in chosen)
+
+    def unset_key(self, i: int, rule: Rule) -> Attribute | None:
+        """The key attribute row ``i`` lacks for ``rule`` (``None``: it has them all)."""
+        key = self.facts.key(rule, self.rows[i])
+        return None if isinstance(key, tuple) else key
+
+    # -- matching -------------------------------------------------------------------------
+    def _check(
+        self,
+        attributes: Iterable[Attribute],
+        row: dict[str, str],
+        pins: dict[str, str],
+        new: dict[str, str],
+        rule: Rule,
+        role: Role,
+    ) -> Attribute | None:
+        """Pin ``attributes`` into ``new``; return the first that is unset or differs.
+
+        An attribute's ``when`` is read with the row as a member of ``role`` of ``rule``.
+        """
+        text_of = self.facts.text
+        for attribute in attributes:
+            if attribute.when is not None:
+                if not self.facts.member_when(attribute, rule, role, row):
+                    continue
+            text = text_of(attribute, row)
+            if text is None:
+                if attribute.optional:
+                    continue
+                return attribute
+            pinned = pins.get(attribute.name, new.get(attribute.name))
+            if pinned is None:
+                new[attribute.name] = text
+            elif pinned != text:
+                return attribute
+        return None
+
+    def _match(
+        self, asn: Association | None, rule: Rule, i: int, creating: bool
+    ) -> tuple[Role, dict[str, str]] | None:
+        scope = self.scope
+        pins = asn.pins if asn is not None else {}
+        new: dict[str, str] = {}
+        row = self.rows[i]
+        failed = self._check(rule.share, row, pins, new, rule, NO_ROLE)
+        if failed is not None:
+            if self.tracer is not None:
+                self.tracer.rejected(self, i, rule, asn, self._rejection(failed, row, pins))
+            return None
+        notes: list[tuple[Role, str, Attribute | None]] | None = None if self.tracer is None else []
+        possible = self._possible_roles(i, rule)
+        for role in possible:
+            if creating and not role.creates:
+                if notes is not None:
+                    notes.append((role, "creates", None))
+                continue
+            if (
+                role.limit is not None
+                and asn is not None
+                and asn.role_counts[role.name] >= role.limit
+            ):
+                if notes is not None:
+                    notes.append((role, "full", None))
+                continue
+            if role.requires is not None and asn is not None:
+                if not scope.truth(role.requires(asn.scope(self.not_set))):
+                    if notes is not None:
+                        notes.append((role, "requires", None))
+                    continue
+            role_new = dict(new)
+            failed = self._check(role.share, row, pins, role_new, rule, role)
+            if failed is not None:
+                if notes is not None:
+                    notes.append((role, "share", failed))
+                continue
+            if role.link and not self._linked(role, row, asn):
+                if notes is not None:
+                    notes.append((role, "link", None))
+                continue
+            if role.differs and not self._differs(role, row, pins):
+                continue
+            return role, role_new
+        if self.tracer is not None and notes is not None:
+            notes.extend((r, "when", None) for r in rule.roles if r not in possible)
+            self.tracer.rejected(self, i, rule, asn, _roles_rejection(notes))
+        return None
+
+    def _differs(self, role: Role, row: dict[str, str], pins: dict[str, str]) -> bool:
+        """The row has each ``differs`` attribute, unlike the value the association pinned."""
+        for attribute in role.differs:
+            text = self.facts.text(attribute, row)
+            if text is None or text == pins.get(attribute.name):
+                return False
+        return True
+
+    def _linked(self, role: Role, row: dict[str, str], asn: Association | None) -> bool:
+        if asn is None:
+            return False
+        for attribute in role.link:
+            text = self.facts.text(attribute, row)
+            known = asn.recorded.get(attribute.name, ())
+            if text is None or (text not in known and asn.pins.get(attribute.name) != text):
+                return False
+        return True
+
+    def _rejection(
+        self, attribute: Attribute, row: dict[str, str], pins: dict[str, str]
+    ) -> Rejection:
+        """A rejection naming ``attribute``, this row's value and the association's."""
+        text = self.facts.text(attribute, row)
+        return Rejection("share", attribute, text, pins.get(attribute.name))
+
+    def _commit(
+        self, name: str, asn: Association, role: Role, new_pins: dict[str, str], i: int
+    ) -> None:
+        row = self.rows[i]
+        asn.pins.update(new_pins)
+        for attribute in role.record:
+            text = self.facts.text(attribute, row)
+            if text is not None:
+                values = asn.recorded.setdefault(attribute.name, [])
+                if text not in values:
+                    values.append(text)
+        fields = MemberFields(asn.rule, role, row, self.not_set, asn).compute()
+        asn.members.append(Member(row, role.name, fields))
+        asn.role_counts[role.name] += 1
+        identity = row.get(self.ruleset.identity, str(i))
+        asn.identities.add(identity)
+        self.identities[name].add(identity)
+
+    def _offer_existing(
+        self, i: int, allowed: tuple[str, ...] | None, queue: _Queue, kind: Pass
+    ) -> set[str]:
+        joined: set[str] = set()
+        identity = self.rows[i].get(self.ruleset.identity, str(i))
+        for name in self._names(i, allowed):
+            rule = self.ruleset.rules[name]
+            if identity in self.identities[name]:
+                joined.add(name)
+            key = self._key(i, rule)
+            if key is None:
+                continue
+            bucket = self.index[name].get(key)
+            if bucket is None:
+                if self.tracer is not None and self.index[name]:
+                    self.tracer.rejected(self, i, rule, None, Rejection("index", key=key))
+                continue
+            roles = self._possible_roles(i, rule)
+            if not roles:
+                continue
+            for asn in bucket.offer(roles):
+                if identity in asn.identities:
+                    joined.add(name)
+                    continue
+                if not self._selected(i, rule):
+                    break
+                found = self._match(asn, rule, i, creating=False)
+                if found is None or not self._admit(name, asn, i, queue):
+                    continue
+                role, pins = found
+                self._commit(name, asn, role, pins, i)
+                bucket.filled(asn, role)
+                asn.keeps_creating = asn.keeps_creating or role.keeps_creating
+                if not asn.keeps_creating:
+                    joined.add(name)
+                if role.reoffer and kind is Pass.BOTH:
+                    queue.add(Pass.EXISTING, (name,), i)
+        return joined
+
+    def _create(
+        self, i: int, allowed: tuple[str, ...] | None, ignore: set[str], queue: _Queue
+    ) -> None:
+        for name in self._names(i, allowed):
+            if name in ignore:
+                continue
+            rule = self.ruleset.rules[name]
+            if not self._selected(i, rule):
+                if self.tracer is not None:
+                    self.tracer.rejected(self, i, rule, None, Rejection("select"))
+                continue
+            key = self._key(i, rule)
+            if key is None:
+                if self.tracer is not None:
+                    unset = self.unset_key(i, rule)
+                    self.tracer.rejected(self, i, rule, None, Rejection("key", unset))
+                continue
+            found = self._match(None, rule, i, creating=True)
+            if found is None:
+                continue
+            start = self._start(name, i, queue)
+            if start is None:
+                continue
+            role, pins = found
+            asn = Association(rule, *start, next(self.serials), not_set=self.not_set)
+            self._commit(name, asn, role, pins, i)
+            self.associations.append(asn)
+            bucket = self.index[name].get(key)
+            if bucket is None:
+                bucket = self.index[name][key] = _Bucket(rule)
+            bucket.add(asn)
+            bucket.filled(asn, role)
+            if role.reoffer:
+                queue.add(Pass.EXISTING, (name,), i)
+
+    # -- candidates (overridden by the per-pool run) ----------------------------------------
+    def _admit(self, name: str, asn: Association, i: int, queue: _Queue) -> bool:
+        """Whether row ``i``, matching ``asn`` of rule ``name``, may join it."""
+        return True
+
+    def _start(self, name: str, i: int, queue: _Queue) -> tuple[Candidate, str] | None:
+        """Candidate and run label of an association row ``i`` starts (``None``: none)."""
+        return self.candidate, self.run
+
+    def generate(self) -> list[Association]:
+        """Run every pass; return the associations in creation order."""
+        queue = _Queue()
+        for i in range(len(self.rows)):
+            queue.add(Pass.BOTH, None, i)
+        while (popped := queue.pop()) is not None:
+            kind, batch = popped
+            self.current = kind
+            for i in batch.rows:
+                joined = self._offer_existing(i, batch.rules, queue, kind)
+                if kind is Pass.BOTH:
+                    self._create(i, batch.rules, joined, queue)
+                    if self.facts.reoffered(self.rows[i]):
+                        queue.add(Pass.FINAL, None, i)
+        return self.associations
+
+
+def _roles_rejection(notes: list[tuple[Role, str, Attribute | None]]) -> Rejection:
+    return Rejection("roles", roles=tuple(notes))

@@ -1,0 +1,251 @@
+"""What the rules say of a row alone, computed once per distinct row content.
+
+Row-context expressions (a rule's ``select``, a role's ``when``, an attribute's value,
+the index key of a rule) are functions of the pool columns they read, and the compiler
+knows those columns (:meth:`asnrules.language.compiler.Compiler.columns_read`). Their results are
+therefore kept by the values of just those columns, and shared by every row, every
+candidate run and every pool that has the same values there: a pool of 100,000 rows of a
+few dozen kinds evaluates each condition a few dozen times, not once per row and run.
+A candidate run's rows differ from the pool's only in the candidate cell, which is part
+of the key only of the expressions that read it.
+
+An expression whose columns are not known (compiled elsewhere) is evaluated every time;
+one whose values hardly ever repeat (a file name) stops being kept after a while.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from typing import Any
+
+from asnrules.engine.association import Association
+from asnrules.engine.ruleset import Attribute, Role, Rule, Ruleset
+from asnrules.engine.scope import Compiled, Scope, columns_read
+from asnrules.engine.values import as_text, is_set
+
+Row = dict[str, str]
+
+_MISSING = object()
+_MOST = 4096
+"""Results a memo keeps at most (memory stays bounded when every row differs): when full,
+it starts afresh, or, if it mostly missed, stops keeping results."""
+
+
+class _Memo:
+    """Results of ``compute(row)`` by the values of ``columns`` in the row."""
+
+    __slots__ = ("calls", "columns", "compute", "table")
+
+    def __init__(self, compute: Callable[[Row], Any], columns: tuple[str, ...] | None) -> None:
+        self.compute = compute
+        self.columns = columns
+        self.table: dict[tuple[Any, ...], Any] = {}
+        self.calls = 0
+
+    def get(self, row: Row) -> Any:
+        columns = self.columns
+        if columns is None:
+            return self.compute(row)
+        key = tuple(map(row.get, columns))
+        self.calls += 1
+        value = self.table.get(key, _MISSING)
+        if value is not _MISSING:
+            return value
+        table = self.table
+        if len(table) >= _MOST:
+            if len(table) * 2 > self.calls:  # mostly misses: keeping results does not pay
+                self.columns = None
+            self.calls = 0
+            table.clear()
+        value = table[key] = self.compute(row)
+        return value
+
+
+class RowFacts:
+    """Row-only results of one ruleset's expressions, shared by every run over any rows.
+
+    Parameters
+    ----------
+    ruleset : Ruleset
+        Compiled rules; ``ruleset.reads`` gives the columns each expression reads.
+    """
+
+    def __init__(self, ruleset: Ruleset) -> None:
+        self.not_set: frozenset[str] = ruleset.not_set
+        self.reads = ruleset.reads
+        self._memos: dict[int, _Memo] = {}
+        self._member_memos: dict[tuple[int, ...], _Memo] = {}
+        self._reoffer = self._make(_any_of(ruleset.reoffers, self.not_set), ruleset.reoffers)
+
+    def _columns(self, expressions: Collection[Compiled | None]) -> tuple[str, ...] | None:
+        found: set[str] = set()
+        for expression in expressions:
+            if expression is None:
+                continue
+            read = columns_read(self.reads, expression)
+            if read is None:
+                return None
+            found |= read
+        return tuple(sorted(found))
+
+    def _make(self, compute: Callable[[Row], Any], expressions: Collection[Any]) -> _Memo:
+        return _Memo(compute, self._columns(expressions))
+
+    def selected(self, rule: Rule, row: Row) -> bool:
+        """Whether ``row`` satisfies the rule's ``select``."""
+        select = rule.select
+        if select is None:
+            return True
+        memo = self._memos.get(id(select))
+        if memo is None:
+            memo = self._memos[id(select)] = self._condition_memo(select)
+        return memo.get(row)  # type: ignore[no-any-return]
+
+    def _condition_memo(self, condition: Compiled) -> _Memo:
+        not_set = self.not_set
+
+        def compute(r: Row) -> bool:
+            return is_set(condition(Scope(r, not_set)), not_set)
+
+        return self._make(compute, (condition,))
+
+    def roles(self, rule: Rule, row: Row) -> tuple[Role, ...]:
+        """The rule's roles whose ``when`` holds for ``row``, in order."""
+        memo = self._memos.get(id(rule.roles))
+        if memo is None:
+            memo = self._memos[id(rule.roles)] = self._roles_memo(rule)
+        return memo.get(row)  # type: ignore[no-any-return]
+
+    def _roles_memo(self, rule: Rule) -> _Memo:
+        roles, not_set = rule.roles, self.not_set
+
+        def compute(r: Row) -> tuple[Role, ...]:
+            scope = Scope(r, not_set)
+            return tuple(x for x in roles if x.when is None or is_set(x.when(scope), not_set))
+
+        return self._make(compute, [r.when for r in roles])
+
+    def text(self, attribute: Attribute, row: Row) -> str | None:
+        """The attribute's value for ``row`` as lower-case text (``None``: not set)."""
+        memo = self._memos.get(id(attribute))
+        if memo is None:
+            memo = self._memos[id(attribute)] = self._attribute_memo(attribute)
+        return memo.get(row)  # type: ignore[no-any-return]
+
+    def _attribute_memo(self, attribute: Attribute) -> _Memo:
+        value, not_set = attribute.value, self.not_set
+
+        def compute(r: Row) -> str | None:
+            found = value(Scope(r, not_set))
+            return as_text(found).lower() if is_set(found, not_set) else None
+
+        return self._make(compute, (value,))
+
+    def key(self, rule: Rule, row: Row) -> tuple[str, ...] | Attribute:
+        """The rule's index key for ``row``, or the first key attribute the row lacks."""
+        memo = self._memos.get(id(rule))
+        if memo is None:
+            memo = self._memos[id(rule)] = self._key_memo(rule)
+        return memo.get(row)  # type: ignore[no-any-return]
+
+    def _key_memo(self, rule: Rule) -> _Memo:
+        attributes = rule.key_attributes
+
+        def compute(r: Row) -> tuple[str, ...] | Attribute:
+            parts = []
+            for attribute in attributes:
+                text = self.text(attribute, r)
+                if text is None:
+                    return attribute
+                parts.append(text)
+            return tuple(parts)
+
+        return self._make(compute, [a.value for a in attributes])
+
+    def rules_selecting(self, rules: dict[str, Rule], row: Row) -> tuple[str, ...]:
+        """The names of ``rules`` whose ``select`` holds for ``row``, in order."""
+        memo = self._memos.get(id(rules))
+        if memo is None:
+            memo = self._memos[id(rules)] = self._make(
+                lambda r: tuple(n for n, rule in rules.items() if self.selected(rule, r)),
+                [rule.select for rule in rules.values()],
+            )
+        return memo.get(row)  # type: ignore[no-any-return]
+
+    def member_when(self, attribute: Attribute, rule: Rule, role: Role, row: Row) -> bool:
+        """Whether the attribute's ``when`` holds for ``row`` as a member of ``role``.
+
+        Member context reads the row and its member fields in one rule and role, never
+        the association, so the result is kept per attribute, rule and role.
+        """
+        owner = (id(attribute), id(rule), id(role))
+        memo = self._member_memos.get(owner)
+        if memo is None:
+            memo = self._member_memos[owner] = self._member_memo(attribute, rule, role)
+        return memo.get(row)  # type: ignore[no-any-return]
+
+    def _member_memo(self, attribute: Attribute, rule: Rule, role: Role) -> _Memo:
+        when, not_set = attribute.when, self.not_set
+        assert when is not None
+
+        def compute(r: Row) -> bool:
+            fields = MemberFields(rule, role, r, not_set, None)
+            return is_set(when(Scope(r, not_set, fields)), not_set)
+
+        formulas = [f for _, f in rule.member_fields]
+        return self._make(compute, [when, role.exptype, *formulas])
+
+    def reoffered(self, row: Row) -> bool:
+        """Whether a ``reoffer`` condition holds for ``row``."""
+        return self._reoffer.get(row)  # type: ignore[no-any-return]
+
+
+def _any_of(conditions: tuple[Compiled, ...], not_set: Collection[str]) -> Callable[[Row], bool]:
+    def compute(row: Row) -> bool:
+        scope = Scope(row, not_set)
+        return any(is_set(c(scope), not_set) for c in conditions)
+
+    return compute
+
+
+NO_ROLE = Role("", None)
+
+
+class MemberFields:
+    """Computes a member's fields in order; ``member.x`` may refer to any other field."""
+
+    def __init__(
+        self,
+        rule: Rule,
+        role: Role,
+        row: dict[str, str],
+        not_set: frozenset[str],
+        asn: Association | None,
+    ) -> None:
+        self.rule = rule
+        self.role = role
+        self.formulas = dict(rule.member_fields)
+        self.values: dict[str, Any] = {}
+        self.active: set[str] = set()
+        self.scope = Scope(row, not_set, self, asn)
+
+    def get(self, name: str) -> Any:
+        """Value of field ``name`` (``role`` is the member's role)."""
+        if name == "role":
+            return self.role.name
+        if name in self.values:
+            return self.values[name]
+        if name not in self.formulas or name in self.active:
+            return None
+        self.active.add(name)
+        if name == "exptype" and self.role.exptype is not None:
+            value = self.role.exptype(self.scope)
+        else:
+            value = self.formulas[name](self.scope)
+        self.active.discard(name)
+        self.values[name] = value
+        return value
+
+    def compute(self) -> dict[str, Any]:
+        """Every field, in the rule's order."""
+        return {name: self.get(name) for name in self.formulas}

@@ -1,0 +1,96 @@
+"""What a compiled expression runs against: the scope, and the compiled-expression type.
+
+The compiler (:mod:`asnrules.language.compiler`) turns expression text into functions of a
+:class:`Scope`; the engine only calls them. This module is the contract between the two, so
+the engine runs without the parser, the models or YAML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from typing import Any
+
+from asnrules.engine.values import DEFAULT_NOT_SET, is_set
+
+MEMBER = "member"
+
+Compiled = Callable[["Scope"], Any]
+
+
+class Scope:
+    """What a compiled expression evaluates against.
+
+    Parameters
+    ----------
+    row : dict
+        The pool row (lower-case column names to lower-case strings).
+    not_set : collection of str
+        Values that count as absent.
+    member : dict, optional
+        Member fields computed so far (member context).
+    asn : object, optional
+        The association (association context): needs ``values(name)``,
+        ``members`` (objects with ``row`` and ``fields``), ``first_of(role)`` and
+        ``builtins``.
+    """
+
+    __slots__ = ("asn", "cache", "member", "not_set", "row")
+
+    def __init__(
+        self,
+        row: dict[str, str] | None = None,
+        not_set: Collection[str] = DEFAULT_NOT_SET,
+        member: Any = None,
+        asn: Any = None,
+    ) -> None:
+        self.row = row if row is not None else {}
+        self.not_set = not_set
+        self.member = member
+        self.asn = asn
+        self.cache: dict[str, Any] = {}
+        """Row-derived values already computed (attribute values), by name."""
+
+    def truth(self, value: Any) -> bool:
+        """Whether ``value`` is set/true."""
+        return is_set(value, self.not_set)
+
+    def count(self, condition: Compiled) -> int:
+        """Number of the association's members for which ``condition`` holds."""
+        return sum(1 for m in self.asn.members if self.truth(condition(self._member(m))))
+
+    def distinct(self, value: Compiled) -> int:
+        """Number of distinct set values of ``value`` over the members."""
+        found = {value(self._member(m)) for m in self.asn.members}
+        return len({v for v in found if self.truth(v)})
+
+    def _member(self, member: Any) -> Scope:
+        fields = {"role": member.role, **member.fields}
+        return Scope(member.row, self.not_set, fields, self.asn)
+
+
+class RecordingRow(dict):  # type: ignore[type-arg]
+    """A row that remembers the names compiled expressions read from it, in order.
+
+    Compiled expressions read columns with ``row.get``; evaluating one on a scope whose
+    row is a ``RecordingRow`` tells which columns it read and what it found (``None``:
+    the row has no such column). Ordinary rows are plain dicts, so recording costs
+    nothing when it is not asked for.
+    """
+
+    def __init__(self, row: dict[str, str]) -> None:
+        super().__init__(row)
+        self.read: dict[str, str | None] = {}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value of ``key``, noted as read."""
+        found = super().get(key)
+        self.read.setdefault(key, found)
+        return default if found is None else found
+
+
+def columns_read(
+    reads: dict[int, tuple[Compiled, frozenset[str]]], compiled: Compiled
+) -> frozenset[str] | None:
+    """The columns ``compiled`` may read according to ``reads`` (``None``: unknown)."""
+    entry = reads.get(id(compiled))
+    return entry[1] if entry is not None and entry[0] is compiled else None

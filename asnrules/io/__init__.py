@@ -1,0 +1,1 @@
+"""Pools in (``pool``, ``poolread``), association files out (``output``, ``writing``)."""

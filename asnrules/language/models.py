@@ -1,0 +1,194 @@
+"""Pydantic models of rule documents: the shape a rule file must have.
+
+Models validate structure only: expressions are kept as source strings here and parsed
+by the loader, which knows their file positions. Unknown keys are rejected (the loader
+suggests the nearest valid key). Every scalar arrives as a string (see
+:mod:`asnrules.language.positions`); numeric and boolean fields are converted by pydantic.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Expression = str
+"""Source text of an expression of the constraint language."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class AttributeSpec(_Model):
+    """A shareable attribute: where its value comes from and when it must be present.
+
+    Written as a column name (``instrume``), a list of fallback columns
+    (``[pupil, grating]``), or a mapping with these keys.
+    """
+
+    from_: list[str] | None = Field(
+        default=None, alias="from", description="Columns tried in order."
+    )
+    value: Expression | None = Field(default=None, description="Expression computing the value.")
+    optional: bool = Field(default=False, description="Members may lack the attribute.")
+    when: Expression | None = Field(
+        default=None, description="Only checked for rows where this holds."
+    )
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="Other names the attribute is known by (read by compatibility APIs).",
+    )
+
+    @field_validator("from_", mode="before")
+    @classmethod
+    def _listify(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+
+class Role(_Model):
+    """One way a row can be a member of an association; roles are tried in order."""
+
+    role: str = Field(description="Name of the role (science, background, ...).")
+    when: Expression | None = Field(default=None, description="Rows that may take this role.")
+    share: list[str] = Field(
+        default_factory=list, description="Attributes pinned among these members."
+    )
+    record: list[str] = Field(default_factory=list, description="Attributes collected, not pinned.")
+    link: list[str] = Field(
+        default_factory=list, description="Attributes whose value must already be recorded."
+    )
+    requires: Expression | None = Field(
+        default=None,
+        description="Association-context condition the association must meet for the row to join.",
+    )
+    limit: int | None = Field(
+        default=None, ge=1, description="At most this many members in the role."
+    )
+    creates: bool | None = Field(
+        default=None, description="May start a new association (default: yes unless it links)."
+    )
+    exptype: Expression | None = Field(default=None, description="Member exptype for this role.")
+    reoffer: Literal["existing"] | None = Field(
+        default=None, description="Offer the row again to this rule's associations after all rows."
+    )
+    differs: list[str] = Field(
+        default_factory=list,
+        description="Attributes whose value must be set and differ from the association's.",
+    )
+    keeps_creating: bool = Field(
+        default=False,
+        description="Rows joining an association after one joined in this role may still "
+        "start associations of the rule.",
+    )
+
+
+class Summarize(_Model):
+    """The members of one role replaced, at finalize, by members named after one of them."""
+
+    role: str = Field(description="The role whose members are replaced.")
+    choose: Expression | None = Field(
+        default=None,
+        description="Member context: the first member for which it holds is chosen, else the "
+        "first member.",
+    )
+    into: list[dict[str, str]] = Field(
+        description="The members written instead, last: field -> template (association "
+        "context, where the role's name stands for the chosen member)."
+    )
+
+
+class Rule(_Model):
+    """An association rule."""
+
+    description: str | None = None
+    extends: list[str] = Field(
+        default_factory=list, description="Rules whose definition this one extends."
+    )
+    abstract: bool = Field(
+        default=False, description="Only a base for other rules; creates nothing."
+    )
+    asn_type: str | None = None
+    select: list[Expression] = Field(
+        default_factory=list, description="Every member satisfies all."
+    )
+    share: list[str] = Field(
+        default_factory=list, description="Attributes pinned by the first member."
+    )
+    members: list[Role | str] | None = Field(
+        default=None, description="Roles, inline or by the name of a shared role definition."
+    )
+    member: dict[str, Expression] | None = Field(
+        default=None, description="Member fields, in order."
+    )
+    product: str | None = Field(default=None, description="Product name template.")
+    file: str | None = Field(default=None, description="Association file name template.")
+    document: dict[str, Expression] | None = Field(
+        default=None, description="Top-level keys, in order."
+    )
+    valid: list[Expression] = Field(default_factory=list, description="Association-level checks.")
+    finalize: list[str] = Field(default_factory=list, description="Names of finalize hooks.")
+    summarize: Summarize | None = Field(
+        default=None, description="Replace a role's members by members named after one of them."
+    )
+    replace: list[Literal["select", "share", "valid", "finalize"]] = Field(
+        default_factory=list,
+        description="List fields this rule's own value replaces instead of extending.",
+    )
+
+    @field_validator("extends", "select", "share", "valid", "finalize", mode="before")
+    @classmethod
+    def _listify(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+
+class Reoffer(_Model):
+    """Rows offered once more to every existing association, after all other rows."""
+
+    when: Expression
+    description: str | None = None
+
+
+class Candidates(_Model):
+    """How the pool names the candidates each row belongs to."""
+
+    column: str = "asn_candidate"
+    discovered_id: str = "a0001"
+    discovered_type: str = "discovered"
+
+
+class Document(_Model):
+    """A rule file: definitions, rules, or both."""
+
+    asnrules: Literal["1", 1] = Field(default=1, description="Format version.")
+    name: str | None = None
+    description: str | None = None
+    include: list[str] = Field(default_factory=list, description="Definition files to read first.")
+    not_set: list[str] | None = Field(default=None, description="Values that mean 'absent'.")
+    identity: str | None = Field(default=None, description="Column identifying an exposure.")
+    candidates: Candidates | None = None
+    columns: list[str] = Field(default_factory=list, description="Known pool columns.")
+    optional_columns: list[str] = Field(
+        default_factory=list, description="Columns a pool may lack."
+    )
+    lists: dict[str, list[str]] = Field(default_factory=dict)
+    maps: dict[str, dict[str, str]] = Field(default_factory=dict)
+    tables: dict[str, list[list[str]]] = Field(default_factory=dict)
+    conditions: dict[str, Expression] = Field(default_factory=dict)
+    values: dict[str, Expression] = Field(default_factory=dict)
+    attributes: dict[str, AttributeSpec | list[str] | str] = Field(default_factory=dict)
+    groups: dict[str, list[str]] = Field(
+        default_factory=dict, description="Named lists of attributes."
+    )
+    roles: dict[str, Role] = Field(default_factory=dict, description="Shared role definitions.")
+    templates: dict[str, str] = Field(default_factory=dict)
+    defaults: Rule | None = Field(
+        default=None, description="Settings every rule of this file starts from."
+    )
+    rules: dict[str, Rule] = Field(default_factory=dict)
+    reoffer: list[Reoffer] = Field(default_factory=list)
+    deduplicate: bool = Field(default=True, description="Drop associations with identical members.")
+    mergeable: bool = Field(
+        default=False,
+        description="With --merge, associations of one candidate and type become one file.",
+    )
