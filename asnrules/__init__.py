@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__version__ = "0.1.0"
+from asnrules.version import __version__
 
 __all__ = ["AssociationPool", "AssociationRegistry", "Main", "Ruleset", "__version__", "generate"]
 

@@ -260,3 +260,10 @@ def _sarif(diagnostics: list[Diagnostic]) -> dict[str, object]:
         "version": "2.1.0",
         "runs": [{"tool": {"driver": {"name": "asnrules", "rules": rules}}, "results": results}],
     }
+
+
+def byte_position(raw: bytes, index: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of byte ``index`` of UTF-8 ``raw``."""
+    line = raw.count(b"\n", 0, index) + 1
+    start = raw.rfind(b"\n", 0, index) + 1
+    return line, len(raw[start:index].decode("utf-8", errors="replace")) + 1

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from asnrules.language.loader import lint_paths
+from asnrules.checks.lint import lint_paths
 from asnrules.language.positions import MAX_DEPTH, MAX_FILE_BYTES
 
 

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from asnrules.checks.lint import lint_paths
 from asnrules.cli.main import app
 from asnrules.diagnostics import AsnRulesError
-from asnrules.language.loader import lint_paths, load_rulesets
+from asnrules.language.loader import load_rulesets
 from asnrules.resources import bundled_rulesets
 
 BROKEN = Path(__file__).parent / "data" / "broken"

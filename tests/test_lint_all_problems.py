@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from asnrules.checks.lint import lint_paths
 from asnrules.diagnostics import AsnRulesError
-from asnrules.language.loader import lint_paths, load_rulesets
+from asnrules.language.loader import load_rulesets
 
 DATA = Path(__file__).parent / "data" / "lint"
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from asnrules.checks.lint import lint_paths
 from asnrules.checks.poolcheck import PoolValues
 from asnrules.cli.main import app
-from asnrules.language.loader import lint_paths
 from asnrules.resources import bundled_rulesets
 
 DATA = Path(__file__).parent / "data" / "lint"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from asnrules.language.loader import lint_paths
+from asnrules.checks.lint import lint_paths
 
 
 def _lint(tmp_path: Path, text: str, name: str = "rules.yaml") -> list[str]:

@@ -192,7 +192,7 @@ def test_wfss_parallel_as_the_reference(mode: str) -> None:
 
 
 def test_summarize_names_an_unknown_role_with_its_place(tmp_path: Path) -> None:
-    from asnrules.language.loader import lint_paths
+    from asnrules.checks.lint import lint_paths
 
     rules = tmp_path / "rules.yaml"
     rules.write_text(

@@ -10,13 +10,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from asnrules.checks.lint import lint_paths
 from asnrules.diagnostics import AsnRulesError, Diagnostic
 from asnrules.engine.candidates import cell_warnings
 from asnrules.engine.scope import Scope
 from asnrules.io.pool import ROW_LINES, pool_rows, read_pool
 from asnrules.language import expressions as ex
 from asnrules.language.compiler import CompileError, Compiler, Definitions
-from asnrules.language.loader import lint_paths
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 

@@ -38,8 +38,8 @@ def summary(diagnostics: list[Diagnostic], files: int) -> str:
 
 def run_lint(files: list[Path], fmt: str, pool: Path | None, strict: bool) -> int:
     """Lint ``files`` (against ``pool`` if given), print the findings; return the exit status."""
+    from asnrules.checks.lint import lint_paths
     from asnrules.checks.poolcheck import PoolValues
-    from asnrules.language.loader import lint_paths
 
     held = None
     if pool is not None:

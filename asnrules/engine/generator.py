@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from asnrules import __version__
 from asnrules.diagnostics import AsnRulesError, Diagnostic, Severity
 from asnrules.engine.association import Association, Candidate
 from asnrules.engine.candidates import candidates_in_order, parse_cell, rewrite
@@ -24,6 +23,7 @@ from asnrules.engine.per_pool import CANDIDATE_RUN, PoolRun, unselected_ids
 from asnrules.engine.rowfacts import RowFacts
 from asnrules.engine.ruleset import Ruleset
 from asnrules.engine.trace import Tracer
+from asnrules.version import __version__
 
 
 @dataclass(frozen=True)

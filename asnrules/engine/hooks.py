@@ -2,8 +2,9 @@
 
 A finalize hook receives one association and returns the associations that replace it
 (an empty list drops it). Hooks are registered with :func:`hook`, documented by their
-docstring, and referred to from YAML as ``finalize: [name]``. The JWST hooks live in
-:mod:`asnrules.jwst.hooks`; the engine itself knows none of them.
+docstring, and referred to from YAML as ``finalize: [name]``. Modules of hooks are
+plugins, found through the entry-point group ``asnrules.hooks`` (the JWST hooks of
+:mod:`asnrules.jwst.hooks` are registered that way): the engine itself knows none of them.
 """
 
 from __future__ import annotations
@@ -50,10 +51,24 @@ def hook(name: str, example: str) -> Callable[[FinalizeHook], FinalizeHook]:
 
 
 def get_hook(name: str) -> HookEntry | None:
-    """Return the hook registered as ``name`` (loading the bundled hook modules first)."""
-    _load_bundled()
+    """Return the hook registered as ``name`` (loading the hook plugins first)."""
+    load_plugins()
     return HOOKS.get(name)
 
 
-def _load_bundled() -> None:
-    from asnrules.jwst import hooks as _jwst_hooks  # noqa: F401  (registers on import)
+_PLUGINS_LOADED = False
+
+
+def load_plugins() -> None:
+    """Import every module of the entry-point group ``asnrules.hooks`` once.
+
+    Importing a hook module registers its hooks (:func:`hook`).
+    """
+    global _PLUGINS_LOADED
+    if _PLUGINS_LOADED:
+        return
+    _PLUGINS_LOADED = True
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group="asnrules.hooks"):
+        entry.load()

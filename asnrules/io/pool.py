@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from asnrules.diagnostics import AsnRulesError, Diagnostic, error
+from asnrules.diagnostics import AsnRulesError, Diagnostic, byte_position, error
 
 if TYPE_CHECKING:  # pragma: no cover
     from astropy.table import Table
@@ -138,8 +138,6 @@ def decode_lines(path: Path) -> list[str]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        from asnrules.language.positions import byte_position
-
         line, col = byte_position(raw, exc.start)
         bad = raw[exc.start : exc.end].hex(" ")
         message = f"pool is not UTF-8 text: byte(s) {bad} cannot be decoded"

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from asnrules.diagnostics import AsnRulesError, Diagnostic, Severity
 from asnrules.engine.hooks import get_hook
@@ -57,9 +57,6 @@ from asnrules.language.models import Rule as RuleModel
 from asnrules.language.models import Summarize as SummarizeModel
 from asnrules.language.positions import SourceMap, expression_position
 from asnrules.resources import DEFAULT_RULESETS, bundled_rulesets, data_dir
-
-if TYPE_CHECKING:
-    from asnrules.checks.poolcheck import PoolValues
 
 
 def load_rulesets(
@@ -833,33 +830,3 @@ def _load_into(
     loader = _Loader(files, ctx, ruleset)
     loader.compile_rules()
     return files
-
-
-def lint_paths(paths: Sequence[str | Path], pool: PoolValues | None = None) -> list[Diagnostic]:
-    """Return every problem found in the given rule files (each file checked on its own).
-
-    With ``pool``, also the rules' literals that the pool never holds and the columns they
-    read that it lacks (see :mod:`asnrules.checks.poolcheck`).
-    """
-    from asnrules.checks.poolcheck import check_pool
-
-    found: list[Diagnostic] = []
-    definitions: dict[str, list[tuple[Origin, bool]]] = {}
-    for p in paths:
-        ctx = Context()
-        ruleset, diagnostics = load_rulesets([p], collect=True, context=ctx)
-        found.extend(diagnostics)
-        if pool is not None:
-            found.extend(check_pool(ctx, ruleset, pool, resolve_ruleset_path(p)))
-        for name, places in ruleset.definitions.items():
-            definitions.setdefault(name, []).extend(places)
-    found.extend(_undone_overrides(definitions))
-    unique = {(d.path, d.line, d.col, d.code, d.message): d for d in found}
-    return sorted(unique.values())
-
-
-def _undone_overrides(definitions: dict[str, list[tuple[Origin, bool]]]) -> list[Diagnostic]:
-    """ASN603 warnings for files linted together, in the order given (as ``-r`` loads them)."""
-    from asnrules.checks.generate_warnings import undone_in
-
-    return undone_in(definitions)

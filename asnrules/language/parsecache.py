@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from asnrules import __version__
+from asnrules.version import __version__
 
 _TREES: dict[str, Any] | None = None
 _NEW = False

@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from asnrules.diagnostics import AsnRulesError, Diagnostic, error
+from asnrules.diagnostics import AsnRulesError, Diagnostic, byte_position, error
 
 try:  # the C loader is about 30 times faster when libyaml is present
     _Loader: Any = yaml.CSafeLoader
@@ -212,13 +212,6 @@ def text_position(text: str, index: int) -> tuple[int, int]:
     """1-based line and column of character ``index`` of ``text``."""
     line = text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
-
-
-def byte_position(raw: bytes, index: int) -> tuple[int, int]:
-    """1-based line and column (in characters) of byte ``index`` of UTF-8 ``raw``."""
-    line = raw.count(b"\n", 0, index) + 1
-    start = raw.rfind(b"\n", 0, index) + 1
-    return line, len(raw[start:index].decode("utf-8", errors="replace")) + 1
 
 
 def _check_events(text: str, name: str, lines: list[str]) -> None:

@@ -1,0 +1,39 @@
+"""Lint: every problem of a set of rule files, each file checked on its own."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from asnrules.checks.generate_warnings import undone_in
+from asnrules.checks.poolcheck import PoolValues, check_pool
+from asnrules.diagnostics import Diagnostic
+from asnrules.engine.ruleset import Origin
+from asnrules.language.documents import Context, resolve_ruleset_path
+from asnrules.language.loader import load_rulesets
+
+
+def lint_paths(paths: Sequence[str | Path], pool: PoolValues | None = None) -> list[Diagnostic]:
+    """Return every problem found in the given rule files (each file checked on its own).
+
+    With ``pool``, also the rules' literals that the pool never holds and the columns they
+    read that it lacks (see :mod:`asnrules.checks.poolcheck`).
+    """
+    found: list[Diagnostic] = []
+    definitions: dict[str, list[tuple[Origin, bool]]] = {}
+    for p in paths:
+        ctx = Context()
+        ruleset, diagnostics = load_rulesets([p], collect=True, context=ctx)
+        found.extend(diagnostics)
+        if pool is not None:
+            found.extend(check_pool(ctx, ruleset, pool, resolve_ruleset_path(p)))
+        for name, places in ruleset.definitions.items():
+            definitions.setdefault(name, []).extend(places)
+    found.extend(_undone_overrides(definitions))
+    unique = {(d.path, d.line, d.col, d.code, d.message): d for d in found}
+    return sorted(unique.values())
+
+
+def _undone_overrides(definitions: dict[str, list[tuple[Origin, bool]]]) -> list[Diagnostic]:
+    """ASN603 warnings for files linted together, in the order given (as ``-r`` loads them)."""
+    return undone_in(definitions)
