@@ -128,6 +128,19 @@ def test_a_hook_of_an_installed_plugin_is_used_by_a_rule_file(
     ]
 
 
+def test_the_example_plugin_of_the_docs_works(tmp_path: Path, install: Callable[..., None]) -> None:
+    text = (Path(__file__).parents[1] / "docs" / "hooks.md").read_text(encoding="utf-8")
+    source = re.search(r"`acme_asn/hooks.py`:\n\n```python\n(.*?)```", text, re.S)
+    rules = re.search(r"The rule file:\n\n```yaml\n(.*?)```", text, re.S)
+    assert source and rules
+    install("acme", "acme_hooks", source.group(1))
+    ruleset = _load(tmp_path, rules.group(1))
+    pool = [{"filename": n, "band": "r", "asn_candidate": CAND} for n in ("a.fits", "b.fits")]
+    assert _members(ruleset, pool) == [
+        [("a.fits", "science"), ("b.fits", "science"), ("flat_r.fits", "flat")]
+    ]
+
+
 def test_a_plugin_that_fails_to_import_is_named_where_a_rule_asks_for_its_hook(
     tmp_path: Path, install: Callable[..., None]
 ) -> None:
