@@ -14,9 +14,10 @@ raised, so that the loader can name it where a rule asks for one of its hooks.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 
 from asnrules.engine.association import Association
 from asnrules.engine.hookapi import NO_NEEDS, FinalizeHook, HookAssociation, Needs
@@ -96,10 +97,12 @@ class _Loading:
     """Whether the plugins were looked up, and which one is importing."""
 
     done: bool = False
+    running: bool = False
     plugin: str = ""
 
 
 _LOADING = _Loading()
+_LOCK = threading.RLock()
 
 
 def hook(
@@ -144,19 +147,33 @@ def load_plugins() -> None:
     """Import every module of the entry-point group ``asnrules.hooks`` once.
 
     Importing a hook module registers its hooks (:func:`hook`). A module that raises is
-    recorded as a :class:`PluginFailure`; the others still load.
+    recorded as a :class:`PluginFailure`; the others still load. Other threads wait for
+    the loading to finish; a plugin asking for hooks while it is imported does not start
+    it again.
     """
     if _LOADING.done:
         return
-    _LOADING.done = True
-    for entry in entry_points(group=GROUP):
-        _LOADING.plugin = entry.name
+    with _LOCK:
+        if _LOADING.done or _LOADING.running:
+            return
+        _LOADING.running = True
         try:
-            entry.load()
-        except Exception as exc:
-            _FAILURES.append(PluginFailure(entry.name, entry.value, f"{type(exc).__name__}: {exc}"))
+            for entry in entry_points(group=GROUP):
+                _load(entry)
         finally:
-            _LOADING.plugin = ""
+            _LOADING.running = False
+            _LOADING.done = True
+
+
+def _load(entry: EntryPoint) -> None:
+    """Import one plugin, noting it as the registrant of its hooks, or its failure."""
+    _LOADING.plugin = entry.name
+    try:
+        entry.load()
+    except Exception as exc:
+        _FAILURES.append(PluginFailure(entry.name, entry.value, f"{type(exc).__name__}: {exc}"))
+    finally:
+        _LOADING.plugin = ""
 
 
 def reload_plugins() -> None:
