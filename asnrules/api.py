@@ -69,7 +69,7 @@ def AssociationRegistry(  # noqa: N802 - named as the jwst class it stands in fo
         *(definition_files or ()),
     ]
     if not files:
-        raise error("<rules>", "ASN001", "no rule files given")
+        raise error("<rules>", "ASN020", "no rule files given")
     ruleset, _ = load_rulesets(files)
     return ruleset
 

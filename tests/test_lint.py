@@ -315,7 +315,11 @@ def test_cli_sarif() -> None:
     assert "sarif-2.1.0" in sarif["$schema"]
     (run,) = sarif["runs"]
     assert run["tool"]["driver"]["name"] == "asnrules"
-    assert {"id": "ASN205", "name": "expr-invalid-regex"} in run["tool"]["driver"]["rules"]
+    rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
+    assert rules["ASN205"]["name"] == "expr-invalid-regex"
+    assert (
+        rules["ASN205"]["shortDescription"]["text"] == "a regular expression that does not compile"
+    )
     (res,) = run["results"]
     assert res["ruleId"] == "ASN205"
     assert res["level"] == "error"
