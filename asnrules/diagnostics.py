@@ -87,10 +87,9 @@ CODES: dict[str, Code] = {
     "ASN014": Code(
         "out-of-memory", Area.RUN, "a pool of a batch ran out of memory; the other pools go on"
     ),
-    "ASN015": Code(
-        "dask-unavailable",
-        Area.RUN,
-        "`--dask` is given but Dask is not installed, or the scheduler cannot be reached",
+    "ASN015": Code("dask-unavailable", Area.RUN, "`--dask` is given but Dask is not installed"),
+    "ASN016": Code(
+        "dask-unreachable", Area.RUN, "the Dask scheduler that `--dask` names cannot be reached"
     ),
     "ASN020": Code(
         "no-rules",
@@ -391,7 +390,10 @@ CODES: dict[str, Code] = {
         "fromlist-candidate-id", Area.TOOLS, "(`from-list`) a candidate id the rule refuses"
     ),
     "ASN924": Code(
-        "fromlist-not-valid", Area.TOOLS, "(`from-list`) no files, or no science member"
+        "fromlist-not-valid",
+        Area.TOOLS,
+        "(`from-list`) the association would not be valid: no files, no science member, or a "
+        "`c` candidate without a background member",
     ),
     "ASN930": Code(
         "makepool-fits-unreadable", Area.TOOLS, "(`make-pool`) a file that is missing or not FITS"
