@@ -195,7 +195,7 @@ def generate(
         typer.Option(
             "--dask",
             help="Generate the pools on a Dask cluster: tcp://host:port of a running "
-            "scheduler, or 'local' to start one (needs asnrules[dask]).",
+            "scheduler, or 'local' to start one (needs asnrules\\[dask]).",
         ),
     ] = None,
 ) -> None:
