@@ -61,6 +61,7 @@ def test_codes_are_well_formed() -> None:
     names = [known.name for known in CODES.values()]
     assert len(names) == len(set(names)), "two codes share a name"
     for code, known in CODES.items():
+        assert isinstance(known, Code), f"{code}: write Code(name, area, description[, severity])"
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", known.name), code
         assert known.description and "|" not in known.description, code
         assert isinstance(known.area, Area) and isinstance(known.severity, Severity), code
