@@ -104,7 +104,7 @@ def generate(
     table = _pool(pool)
     check_columns(list(table.colnames), ruleset, str(table.meta.get("pool_file", "in-memory")))
     options = Options(version_id=version_tag(version_id), finalize=finalize)
-    return _generate(pool_rows(table), ruleset, options, pool_name(table))
+    return _generate(pool_rows(table, ruleset.case_fold), ruleset, options, pool_name(table))
 
 
 def _ruleset(rules: object) -> Ruleset:
@@ -221,7 +221,7 @@ def run(
     warnings: list[Diagnostic] = list(
         check_columns(list(table.colnames), ruleset, str(pool_file), per_pool)
     )
-    rows = pool_rows(table)
+    rows = pool_rows(table, ruleset.case_fold)
     requested = list(ids or ())
     if dms and ids and not per_pool:
         ids = dms_candidate_ids(rows, ruleset.candidate_column, requested)
@@ -257,7 +257,7 @@ def run(
     except OutputError as exc:  # an undone override often explains a clash: say both
         raise OutputError([*exc.diagnostics, *notes]) from None
     files = _serialized(named)
-    orphans = orphan_rows(rows, associations, ruleset.identity)
+    orphans = orphan_rows(rows, associations, ruleset.orphans)
     warnings.extend(generate_warnings(ruleset, rows, table.colnames, associations))
     inputs = [Path(pool_file), *(stage.path for stage in ruleset.stages)]
     return Result(

@@ -101,7 +101,7 @@ CODES: dict[str, Code] = {
         "pool-no-candidate-column",
         Area.RUN,
         "with `--per-pool-algorithm`, the pool has no candidate column: only discovered "
-        "associations are made",
+        "associations are made; with `--all-candidates`, the rules declare no candidates",
         _W,
     ),
     # -- rule files --------------------------------------------------------------------
@@ -134,6 +134,12 @@ CODES: dict[str, Code] = {
         "rule-without-asn-type",
         Area.RULES,
         "a rule (after `extends` and defaults) has no `asn_type`",
+    ),
+    "ASN115": Code(
+        "rule-without-identity-field",
+        Area.RULES,
+        "a rule (after `extends` and defaults) writes no member field of the ruleset's "
+        "`member_identity`",
     ),
     "ASN201": Code(
         "expr-syntax",
@@ -309,7 +315,8 @@ CODES: dict[str, Code] = {
         "no-member-fields",
         Area.WARNINGS,
         "a rule made associations but has no `member:` fields, so every member is written as "
-        "`{}` (and its rows count as orphans)",
+        "`{}` (and, with an `orphans` setting that reads a member field, its rows count as "
+        "orphans)",
         _W,
     ),
     "ASN603": Code(

@@ -65,13 +65,15 @@ def _names_a_default(files: Sequence[str | Path]) -> bool:
 
 
 def dms_candidate_ids(
-    rows: Sequence[dict[str, str]], column: str, requested: Sequence[str]
+    rows: Sequence[dict[str, str]], column: str | None, requested: Sequence[str]
 ) -> list[str]:
     """The requested ids, then the background candidates of the rows naming one of them.
 
     A row names a requested id when the id occurs in its candidate cell as text.
     """
     wanted = [cid.lower() for cid in requested]
+    if column is None:
+        return wanted
     cells = [
         parse_cell(row.get(column))
         for row in rows

@@ -71,15 +71,15 @@ def test_absent_column_of_no_selected_row_is_not_reported(tmp_path: Path) -> Non
 
 
 def test_rule_without_member_fields(tmp_path: Path) -> None:
-    rules = _rule_file(
-        tmp_path,
-        "bare.yaml",
+    rules = tmp_path / "bare.yaml"
+    rules.write_text(  # member_identity: [] undoes jwst-common's, which the rule lacks
+        "asnrules: 1\ninclude: [jwst-common.yaml]\nmember_identity: []\nrules:\n"
         "  Asn_Bare:\n    asn_type: image3\n    select: [exp_type == 'nrc_image']\n"
-        "    share: [program]\n",
+        "    share: [program]\n"
     )
     result = run(EXAMPLE_POOL, [rules])
     (found,) = [w for w in result.warnings if w.code == "ASN602"]
-    assert (found.path, found.line, found.col) == (str(rules), 4, 3)
+    assert (found.path, found.line, found.col) == (str(rules), 5, 3)
     assert "'Asn_Bare'" in found.message and "{}" in found.message
 
 

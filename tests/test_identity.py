@@ -45,8 +45,9 @@ def test_without_collision_the_row_starts_its_own(tmp_path: Path) -> None:
     assert ("Pairs", [("s3", "blue")]) in members(made)
 
 
-def test_deviation_orphans_are_told_by_exposure_name(tmp_path: Path) -> None:
-    ruleset = load(tmp_path, BY_NAME)
+def test_orphans_told_by_exposure_roots_when_the_ruleset_says_so(tmp_path: Path) -> None:
+    roots = "orphans: {column: name, member_field: expname, separator: _}\n"
+    ruleset = load(tmp_path, BY_NAME.replace("identity: name\n", "identity: name\n" + roots))
     pool = rows(
         "s1 sci red t1 1 [('o1','observation')]",
         "s1 sci blue t1 1 [('o1','observation')]",
@@ -55,4 +56,16 @@ def test_deviation_orphans_are_told_by_exposure_name(tmp_path: Path) -> None:
     # the blue s1 is a member of nothing, yet it is no orphan: its exposure name is
     # a member's (see "Deviations" in docs/cli.md)
     assert all(m.row["band"] == "red" for a in asns for m in a.members)
-    assert orphan_rows(pool, asns, "name") == []
+    assert ruleset.orphans is not None
+    assert orphan_rows(pool, asns, ruleset.orphans) == []
+
+
+def test_orphans_by_default_are_the_rows_no_member_came_from(tmp_path: Path) -> None:
+    ruleset = load(tmp_path, BY_NAME)
+    pool = rows(
+        "s1 sci red t1 1 [('o1','observation')]",
+        "s1 sci blue t1 1 [('o1','observation')]",
+    )
+    asns = generate(pool, ruleset, Options(discover=False))
+    assert ruleset.orphans is None
+    assert orphan_rows(pool, asns, ruleset.orphans) == [1]

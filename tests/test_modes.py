@@ -72,6 +72,7 @@ rules:
   Only_Images:
     asn_type: images
     select: [exp_type == 'nrc_image']
+    member: {expname: filename, exptype: "'science'"}
     product: "p{first.filename}"
     file: "x_{candidate.id}_{sequence}"
 """

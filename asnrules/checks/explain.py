@@ -103,7 +103,7 @@ def explain(
     ruleset, _ = load_rulesets(rule_files(rulesets, options.pop("ignore_default", False)))
     delimiter = options.pop("delimiter", "|")
     table = read_pool_fast(pool_file, delimiter=delimiter, fmt=options.pop("pool_format", "ascii"))
-    rows = pool_rows(table)
+    rows = pool_rows(table, ruleset.case_fold)
     chosen = find_rows(rows, ruleset.identity, exposures, str(pool_file))
     tracer = Tracer(ruleset.identity, {rows[i].get(ruleset.identity, "") for i in chosen})
     result = run(pool_file, pool=table, ruleset=ruleset, tracer=tracer, **options)
@@ -149,7 +149,7 @@ def find_rows(
     """Row indexes of the exposures named by file name, stem, root or 1-based number."""
     by_name: dict[str, list[int]] = {}
     for i, row in enumerate(rows):
-        name = Path(row.get(identity, "")).name
+        name = Path(row.get(identity, "")).name.lower()
         for key in {name, Path(name).stem, name.rsplit("_", 1)[0]}:
             by_name.setdefault(key, []).append(i)
     found: list[int] = []

@@ -197,7 +197,7 @@ def fill_row(
                 bad(where, f"default {key!r}: {exc}")
             row[key] = text
     row.pop("name", None)
-    return {k: v.lower() for k, v in row.items()}
+    return row
 
 
 def _expected(value: Any, where: PathKey, bad: Any) -> list[Expected]:
@@ -246,10 +246,11 @@ def produce(test: RuleTest, rulesets: Sequence[str] | None) -> tuple[list[Produc
     from asnrules.io.output import named_documents, orphan_rows
 
     ruleset = _ruleset(tuple(rulesets or test.rulesets))
-    columns = {ruleset.identity, ruleset.candidate_column, *ruleset.required_columns}
+    columns = {ruleset.identity, ruleset.candidate_column or "", *ruleset.required_columns}
     for row in test.rows:
         columns.update(row)
-    rows = [{c: row.get(c, NULL) for c in sorted(columns) if c} for row in test.rows]
+    fold = str.lower if ruleset.case_fold else str
+    rows = [{c: fold(row.get(c, NULL)) for c in sorted(columns) if c} for row in test.rows]
     label = f"{test.source.path}#{test.name}"
     check_columns(list(rows[0]), ruleset, label)
     if test.mode == "discover":
@@ -261,15 +262,26 @@ def produce(test: RuleTest, rulesets: Sequence[str] | None) -> tuple[list[Produc
     named = named_documents(associations, ruleset.not_set)
     for asn, (_, doc) in zip(associations, named, strict=True):
         for product in doc.get("products", []):
-            members = [(str(m.get("expname")), str(m.get("exptype"))) for m in product["members"]]
+            identity = ruleset.member_identity(asn.rule)
+            members = [_name_and_kind(m, identity) for m in product["members"]]
             produced.append(
                 Produced(asn.rule.name, str(doc.get("asn_type")), product["name"], members)
             )
     orphans = [
         str(rows[i].get(ruleset.identity, ""))
-        for i in orphan_rows(rows, associations, ruleset.identity)
+        for i in orphan_rows(rows, associations, ruleset.orphans)
     ]
     return produced, orphans
+
+
+def _name_and_kind(member: dict[str, Any], identity: Sequence[str]) -> tuple[str, str]:
+    """The member's name and kind as a test writes them (``NAME: KIND``).
+
+    They are its first two ``member_identity`` fields (``expname`` and ``exptype`` when
+    the ruleset declares none; no kind when it declares one field).
+    """
+    name, kind = (*identity, "")[:2] if identity else ("expname", "exptype")
+    return str(member.get(name)), (str(member.get(kind)) if kind else "")
 
 
 _LOADED: dict[tuple[str, ...], tuple[tuple[float, ...], Ruleset]] = {}
@@ -365,7 +377,7 @@ def _compare_orphans(test: RuleTest, orphans: list[str], fail: Any) -> None:
         suffix = BUILTIN_DEFAULTS["filename"].replace("{name}", "")
         return filename[: -len(suffix)] if filename.endswith(suffix) else filename
 
-    got = {short(o) for o in orphans}
+    got = {short(o.lower()) for o in orphans}
     want = [o.lower() for o in test.orphans or []]
     for i, name in enumerate(want):
         if short(name) not in got:

@@ -151,17 +151,19 @@ def wrap(associations: Sequence[Association], ruleset: Ruleset) -> list[AsnDocum
         AsnDocument(asn, doc, name.removesuffix(".json"), ruleset.aliases)
         for asn, (name, doc) in zip(associations, named, strict=True)
     ]
-    warn_product_clashes(result)
+    warn_product_clashes(result, ruleset)
     return result
 
 
-def warn_product_clashes(documents: Sequence[AsnDocument]) -> None:
+def warn_product_clashes(documents: Sequence[AsnDocument], ruleset: Ruleset | None = None) -> None:
     """Log a warning for associations that share a product name but not their members."""
     by_product: dict[str, list[AsnDocument]] = {}
     for doc in documents:
         by_product.setdefault(str(doc.native.builtins.get("product", "")), []).append(doc)
     for product, group in by_product.items():
-        memberships = {frozenset(d.native.membership().items()) for d in group}
+        memberships = {
+            frozenset(d.native.membership(_identity(d.native, ruleset)).items()) for d in group
+        }
         if len(memberships) > 1:
             LOG.warning(
                 "Following associations have the same product name but significant "
@@ -169,6 +171,10 @@ def warn_product_clashes(documents: Sequence[AsnDocument]) -> None:
                 product,
                 ", ".join(d.asn_name for d in group),
             )
+
+
+def _identity(asn: Association, ruleset: Ruleset | None) -> tuple[str, ...]:
+    return ruleset.member_identity(asn.rule) if ruleset is not None else ()
 
 
 def load_asn(

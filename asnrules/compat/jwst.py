@@ -227,7 +227,7 @@ class Main:
         rows = getattr(self, "_rows", None) or _rows(self.pool)
         natives = [a.native for a in self.associations]
         mask = np.zeros(len(self.pool), dtype=bool)
-        mask[orphan_rows(rows, natives, self.registry.ruleset.identity)] = True
+        mask[orphan_rows(rows, natives, self.registry.ruleset.orphans)] = True
         return self.pool[mask]
 
     def save(self) -> None:

@@ -82,7 +82,7 @@ class DMSAttrConstraint:
         values = [self.value] if isinstance(self.value, str) else list(self.value or ())
         return [re.compile(v, re.IGNORECASE) for v in values]
 
-    def on_candidates(self, candidate_column: str) -> bool:
+    def on_candidates(self, candidate_column: str | None) -> bool:
         """Whether this constraint chooses candidates."""
         return [s.lower() for s in self.sources] == [candidate_column]
 

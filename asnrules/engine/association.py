@@ -8,6 +8,7 @@ that association-context expressions ask (``values``, ``first_of``, ``builtins``
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeAlias
 
@@ -30,11 +31,15 @@ class Candidate:
 
 @dataclass
 class Member:
-    """A member: the pool row it came from, its role and its output fields."""
+    """A member: the pool row it came from, its role and its output fields.
+
+    ``source`` is the index of that row in the pool (``None`` for a member no run made).
+    """
 
     row: dict[str, str]
     role: str
     fields: dict[str, Any]
+    source: int | None = None
 
     def get(self, name: str) -> Any:
         """A member field, else the row's column (``science.expname``)."""
@@ -81,6 +86,9 @@ class Association:
     keeps_creating: bool = False
     """A row joined in a ``keeps_creating`` role: rows that join from then on do not count
     as having joined the rule."""
+    spelling: dict[str, str] = field(default_factory=dict)
+    """Lower-case attribute value to the value as its first member wrote it (``case:
+    keep``): what ``values`` gives."""
     merged_products: list[Product] | None = None
     """Every product, once other associations were merged into this one (``--merge``)."""
 
@@ -95,6 +103,8 @@ class Association:
         found = set(self.recorded.get(name, ()))
         if name in self.pins:
             found.add(self.pins[name])
+        if self.spelling:
+            return frozenset(self.spelling.get(v, v) for v in found)
         return frozenset(found)
 
     @property
@@ -114,6 +124,7 @@ class Association:
             pins=dict(self.pins),
             recorded={k: list(v) for k, v in self.recorded.items()},
             identities=set(self.identities),
+            spelling=dict(self.spelling),
             role_counts=Counter(m.role for m in members),
             builtins=dict(self.builtins),
             founder=self.first,
@@ -128,14 +139,19 @@ class Association:
         """The candidate id, which names the association."""
         return self.candidate.id
 
-    def member_keys(self) -> list[tuple[str, str]]:
-        """``(expname, exptype)`` of every member, in order.
+    def member_keys(self, identity: Sequence[str] = ()) -> list[tuple[str, ...]]:
+        """The identity of every member, in order: its ``identity`` fields, as text.
 
-        These are the association file's required member keys; they identify a member
-        when associations are compared.
+        These identify a member when associations are compared. Without identity
+        fields, a member is identified by every field it has (name and value).
         """
-        return [(str(m.fields.get("expname")), str(m.fields.get("exptype"))) for m in self.members]
+        if identity:
+            return [tuple(str(m.fields.get(f)) for f in identity) for m in self.members]
+        return [
+            tuple(f"{k}={v}" for k, v in sorted(m.fields.items(), key=lambda kv: kv[0]))
+            for m in self.members
+        ]
 
-    def membership(self) -> Counter[tuple[str, str]]:
+    def membership(self, identity: Sequence[str] = ()) -> Counter[tuple[str, ...]]:
         """Multiset of the member keys: what makes two associations equal."""
-        return Counter(self.member_keys())
+        return Counter(self.member_keys(identity))

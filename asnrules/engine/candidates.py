@@ -68,7 +68,7 @@ def _text(part: object) -> str | None:
 
 def cell_warnings(
     rows: Sequence[dict[str, str]],
-    column: str,
+    column: str | None,
     path: str,
     lines: Sequence[int] = (),
 ) -> list[Diagnostic]:
@@ -78,14 +78,16 @@ def cell_warnings(
     ----------
     rows : sequence of dict
         Pool rows.
-    column : str
-        The candidate column.
+    column : str or None
+        The candidate column (``None``: the ruleset has none, and nothing is checked).
     path : str
         The pool file, for the diagnostics.
     lines : sequence of int
         The file line of every row (rows are numbered from 1 when not given).
     """
-    found = []
+    found: list[Diagnostic] = []
+    if column is None:
+        return found
     text: list[str] | None = None
     for i, row in enumerate(rows):
         cell = row.get(column)

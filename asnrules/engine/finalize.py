@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from asnrules.engine.association import Association
+from asnrules.engine.ruleset import SAME_MEMBERS, SAME_PRODUCT
 from asnrules.engine.scope import Scope
 from asnrules.engine.summarize import summarize
 from asnrules.engine.trace import Drop, Tracer
@@ -18,8 +19,10 @@ from asnrules.engine.trace import Drop, Tracer
 def finalize_stage(
     associations: Sequence[Association],
     not_set: frozenset[str],
-    deduplicate: bool,
+    deduplicate: Sequence[str],
     tracer: Tracer | None = None,
+    identity: Sequence[str] = (),
+    dropped: Counter[str] | None = None,
 ) -> list[Association]:
     """Run hooks and validity checks, drop duplicates and number one stage's associations.
 
@@ -29,10 +32,14 @@ def finalize_stage(
         The stage's associations in creation order.
     not_set : frozenset of str
         Values that count as absent (for validity expressions).
-    deduplicate : bool
-        Whether to drop associations whose members another association already has.
+    deduplicate : sequence of str
+        The de-duplication rules to apply, in order (``same_members``, ``same_product``).
     tracer : Tracer, optional
         Told what is dropped and why.
+    identity : sequence of str
+        Member fields identifying a member (empty: all of them).
+    dropped : Counter, optional
+        Counts the associations de-duplication drops, by rule.
 
     Returns
     -------
@@ -60,7 +67,7 @@ def finalize_stage(
             elif tracer is not None:
                 tracer.dropped(Drop("valid", item, check=failing))
     if deduplicate:
-        finished = drop_duplicates(finished, tracer)
+        finished = drop_duplicates(finished, deduplicate, identity, tracer, dropped)
     resequence(finished)
     return finished
 
@@ -74,37 +81,50 @@ def _failing_check(asn: Association, scope: Scope) -> int | None:
 
 
 def drop_duplicates(
-    associations: list[Association], tracer: Tracer | None = None
+    associations: list[Association],
+    rules: Sequence[str] = (SAME_MEMBERS, SAME_PRODUCT),
+    identity: Sequence[str] = (),
+    tracer: Tracer | None = None,
+    dropped: Counter[str] | None = None,
 ) -> list[Association]:
-    """Keep one association per member set, preferring the highest candidate id.
+    """Drop associations by the de-duplication ``rules``; the result is by candidate id.
 
-    Associations are ordered by candidate id; the last one (the highest id; within an id,
-    the latest made) is kept and every other with the same ``(expname, exptype)``
-    multiset is dropped, repeatedly. The result is in that reversed order. Then, among
-    associations sharing a product name, the smaller of a subset pair is dropped.
+    ``same_members``: associations are ordered by candidate id; the last one (the
+    highest id; within an id, the latest made) is kept and every other with the same
+    multiset of member keys (by ``identity``) is dropped, repeatedly, the result being in
+    that reversed order. ``same_product``: among associations sharing a product name,
+    the smaller of a subset pair is dropped (see :func:`_drop_subsets_by_product`).
     """
-    ordered = sorted(associations, key=lambda a: a.asn_id)
-    kept: list[Association] = []
-    seen: dict[frozenset[tuple[tuple[str, str], int]], Association] = {}
-    for asn in reversed(ordered):
-        key = frozenset(asn.membership().items())
-        if key not in seen:
-            seen[key] = asn
-            kept.append(asn)
-        elif tracer is not None:
-            tracer.dropped(Drop("duplicate", asn, kept=seen[key]))
-    return _drop_subsets_by_product(kept, tracer)
+    counts: Counter[str] = dropped if dropped is not None else Counter()
+    kept = list(associations)
+    if SAME_MEMBERS in rules:
+        kept = []
+        seen: dict[frozenset[tuple[tuple[str, ...], int]], Association] = {}
+        for asn in reversed(sorted(associations, key=lambda a: a.asn_id)):
+            key = frozenset(asn.membership(identity).items())
+            if key not in seen:
+                seen[key] = asn
+                kept.append(asn)
+                continue
+            counts[SAME_MEMBERS] += 1
+            if tracer is not None:
+                tracer.dropped(Drop("duplicate", asn, kept=seen[key]))
+    if SAME_PRODUCT in rules:
+        before = len(kept)
+        kept = _drop_subsets_by_product(kept, identity, tracer)
+        counts[SAME_PRODUCT] += before - len(kept)
+    return kept
 
 
 def _drop_subsets_by_product(
-    associations: list[Association], tracer: Tracer | None = None
+    associations: list[Association], identity: Sequence[str], tracer: Tracer | None = None
 ) -> list[Association]:
     """Among associations sharing a product name, drop the smaller of each "subset" pair.
 
     Two member lists count as a subset pair when their sizes differ, neither repeats a
-    member, and no exposure appears in both with different exptypes (so, as in the
-    reference, neither need strictly contain the other). Identical member lists keep
-    one. The result is ordered by candidate id.
+    member, and no exposure (the first identity field) appears in both with different
+    other identity fields (so, as in the reference, neither need strictly contain the
+    other). Identical member lists keep one. The result is ordered by candidate id.
     """
     names = [a.builtins.get("product", "") for a in associations]
     repeated = [name for name, count in Counter(names).items() if count > 1]
@@ -125,7 +145,7 @@ def _drop_subsets_by_product(
             for entrant in keep:
                 if entrant is asn:
                     continue
-                relation = _relation(asn, entrant)
+                relation = _relation(asn, entrant, identity)
                 if relation == "same":
                     pruned.append(entrant)
                 elif relation == "subset":
@@ -139,18 +159,18 @@ def _drop_subsets_by_product(
     return [a for a in ordered if id(a) not in dropped]
 
 
-def _relation(left: Association, right: Association) -> str:
+def _relation(left: Association, right: Association, identity: Sequence[str]) -> str:
     """``same``, ``subset`` (see :func:`_drop_subsets_by_product`) or ``different``."""
-    left_members = left.member_keys()
-    right_members = right.member_keys()
+    left_members = left.member_keys(identity)
+    right_members = right.member_keys(identity)
     if len(set(left_members)) != len(left_members) or len(set(right_members)) != len(right_members):
         return "different"
-    right_types: dict[str, str] = {}
-    for expname, exptype in right_members:
-        right_types.setdefault(expname, exptype)
+    right_kinds: dict[str, tuple[str, ...]] = {}
+    for exposure, *kind in right_members:
+        right_kinds.setdefault(exposure, tuple(kind))
     if any(
-        expname in right_types and right_types[expname] != exptype
-        for expname, exptype in left_members
+        exposure in right_kinds and right_kinds[exposure] != tuple(kind)
+        for exposure, *kind in left_members
     ):
         return "different"
     if Counter(left_members) == Counter(right_members):

@@ -9,6 +9,7 @@ stage by stage (see :mod:`asnrules.engine.finalize`).
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -69,7 +70,8 @@ def check_columns(
     """Raise a clear error when the pool lacks columns the rules read.
 
     In a per-pool run, a pool without the candidate column is read as naming no
-    candidate: only discovery can make associations, which a returned warning says.
+    candidate: only discovery can make associations, which a returned warning says. A
+    ruleset that declares no candidate column needs none.
 
     Returns
     -------
@@ -84,7 +86,9 @@ def check_columns(
     missing = ruleset.missing_columns(columns)
     column = ruleset.candidate_column
     warnings = []
-    if per_pool and column not in columns:
+    if column is None:
+        pass
+    elif per_pool and column not in columns:
         missing.pop(column, None)
         warnings.append(
             Diagnostic(
@@ -122,6 +126,7 @@ def generate(
     options: Options | None = None,
     pool_name: str = "in-memory",
     tracer: Tracer | None = None,
+    dropped: Counter[str] | None = None,
 ) -> list[Association]:
     """Generate and finalize associations.
 
@@ -137,6 +142,8 @@ def generate(
         Pool file name written into each association.
     tracer : Tracer, optional
         Follows chosen rows through the engine and finalize (``asnrules explain``).
+    dropped : Counter, optional
+        Counts the associations de-duplication drops, by de-duplication rule.
 
     Returns
     -------
@@ -146,7 +153,7 @@ def generate(
     options = options or Options()
     serials = itertools.count(1)
     column = ruleset.candidate_column
-    cells = [parse_cell(row.get(column)) for row in rows]
+    cells = [parse_cell(row.get(column)) if column else [] for row in rows]
     rows_of: dict[Candidate, list[int]] = {}
     for i, found in enumerate(cells):
         for candidate in found:
@@ -166,15 +173,17 @@ def generate(
         made.extend(pool_run.generate())
     elif options.keep_candidates:
         for candidate in _selected_candidates(cells, options):
+            assert column is not None  # a candidate was read from it
             cell = rewrite(candidate)
-            sub = [_in_run(rows[i], column, cell) for i in dict.fromkeys(rows_of[candidate])]
-            run = Run(ruleset, sub, candidate, CANDIDATE_RUN, serials, tracer, facts)
+            origins = list(dict.fromkeys(rows_of[candidate]))
+            sub = [_in_run(rows[i], column, cell) for i in origins]
+            run = Run(ruleset, sub, candidate, CANDIDATE_RUN, serials, tracer, facts, origins)
             made.extend(run.generate())
     if options.discover and options.candidate_ids is None and not options.per_pool:
         discovered = Candidate(ruleset.discovered_id, ruleset.discovered_type)
         made.extend(Run(ruleset, rows, discovered, "discover", serials, tracer, facts).generate())
     for asn in made:
-        asn.builtins.update(_builtins(asn, options, pool_name))
+        asn.builtins.update(_builtins(asn, options, pool_name, ruleset.run_prefix))
     if not options.finalize:
         for n, asn in enumerate(made, 1):
             asn.sequence = n
@@ -183,7 +192,11 @@ def generate(
     result: list[Association] = []
     for stage in ruleset.stages:
         own = [a for a in made if a.rule.stage == stage.name]
-        result.extend(finalize_stage(own, ruleset.not_set, stage.deduplicate, tracer))
+        result.extend(
+            finalize_stage(
+                own, ruleset.not_set, stage.deduplicate, tracer, stage.member_identity, dropped
+            )
+        )
     return _kept(result, ruleset, options)
 
 
@@ -223,12 +236,14 @@ def _selected_candidates(cells: Sequence[list[Candidate]], options: Options) -> 
     return [c for cid in wanted for c in every if c.id == cid][: len(every)]
 
 
-def _builtins(asn: Association, options: Options, pool_name: str) -> dict[str, Any]:
+def _builtins(
+    asn: Association, options: Options, pool_name: str, run_prefix: bool
+) -> dict[str, Any]:
     pins = " ".join(f"{k}={v!r}" for k, v in asn.pins.items())
     return {
         "candidate": asn.candidate,
         "asn_type": asn.rule.asn_type,
-        "asn_rule": f"{asn.run}_{asn.rule.name}",
+        "asn_rule": f"{asn.run}_{asn.rule.name}" if run_prefix else asn.rule.name,
         "version_id": options.version_id,
         "pool_name": pool_name,
         "constraints": f"{asn.rule.name}: {pins}",
@@ -244,7 +259,8 @@ def unknown_candidates(
     Per candidate an id names a candidate exactly; per pool it selects those whose text
     holds it (see :mod:`asnrules.engine.per_pool`).
     """
-    every = candidates_in_order([parse_cell(r.get(ruleset.candidate_column)) for r in rows])
+    column = ruleset.candidate_column
+    every = candidates_in_order([parse_cell(r.get(column)) if column else [] for r in rows])
     if per_pool:
         return unselected_ids(every, ids)
     known = {c.id for c in every}

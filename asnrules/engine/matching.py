@@ -117,6 +117,11 @@ class Run:
         Shared numbering of associations in creation order, across runs.
     tracer : Tracer, optional
         Told why rows are turned away (see :mod:`asnrules.engine.trace`); none by default.
+    facts : RowFacts, optional
+        Row-only results shared by the runs of a generation.
+    origins : sequence of int, optional
+        The index in the pool of each of ``rows`` (default: their own index), which
+        every member keeps as its ``source``.
     """
 
     def __init__(
@@ -128,8 +133,11 @@ class Run:
         serials: Iterator[int],
         tracer: Tracer | None = None,
         facts: RowFacts | None = None,
+        origins: Sequence[int] | None = None,
     ) -> None:
         self.tracer = tracer
+        self.origins = list(origins) if origins is not None else list(range(len(rows)))
+        """The pool index of each row (copies added by a run append theirs)."""
         self.ruleset = ruleset
         self.rows = rows
         self.candidate = candidate
@@ -290,6 +298,8 @@ class Run:
     ) -> None:
         row = self.rows[i]
         asn.pins.update(new_pins)
+        if not self.ruleset.case_fold:
+            self._spell(asn, role, row)
         for attribute in role.record:
             text = self.facts.text(attribute, row)
             if text is not None:
@@ -297,11 +307,18 @@ class Run:
                 if text not in values:
                     values.append(text)
         fields = MemberFields(asn.rule, role, row, self.not_set, asn).compute()
-        asn.members.append(Member(row, role.name, fields))
+        asn.members.append(Member(row, role.name, fields, self.origins[i]))
         asn.role_counts[role.name] += 1
         identity = row.get(self.ruleset.identity, str(i))
         asn.identities.add(identity)
         self.identities[name].add(identity)
+
+    def _spell(self, asn: Association, role: Role, row: dict[str, str]) -> None:
+        """Keep how the row writes the values it pins and records (``case: keep``)."""
+        for attribute in (*asn.rule.share, *role.share, *role.record):
+            text = self.facts.text(attribute, row)
+            if text is not None and text not in asn.spelling:
+                asn.spelling[text] = self.facts.spelled(attribute, row) or text
 
     def _offer_existing(
         self, i: int, allowed: tuple[str, ...] | None, queue: _Queue, kind: Pass

@@ -94,7 +94,7 @@ class PoolRun(Run):
             doubled.update({f"{DISCOVER_RUN}_{n}": r for n, r in ruleset.rules.items()})
         discovered = Candidate(ruleset.discovered_id, ruleset.discovered_type)
         super().__init__(replace(ruleset, rules=doubled), list(rows), discovered, "", serials)
-        self.column = ruleset.candidate_column
+        self.column = ruleset.candidate_column or ""
         self.cells = [_cell(row.get(self.column)) for row in rows]
         self.copies: dict[tuple[int, Candidate], int] = {}
         pattern = _ids_pattern(candidate_ids)
@@ -111,6 +111,7 @@ class PoolRun(Run):
             row = {**self.rows[i], self.column: f"('{candidate.id}', '{candidate.type}')"}
             assert isinstance(self.rows, list)
             self.rows.append(row)
+            self.origins.append(self.origins[i])
             self.cells.append(candidate)
             found = self.copies[(i, candidate)] = len(self.rows) - 1
         return found

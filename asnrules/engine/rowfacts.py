@@ -132,6 +132,11 @@ class RowFacts:
             memo = self._memos[id(attribute)] = self._attribute_memo(attribute)
         return memo.get(row)  # type: ignore[no-any-return]
 
+    def spelled(self, attribute: Attribute, row: Row) -> str | None:
+        """The attribute's value for ``row`` as written (not lower-cased), or ``None``."""
+        found = attribute.value(Scope(row, self.not_set))
+        return as_text(found) if is_set(found, self.not_set) else None
+
     def _attribute_memo(self, attribute: Attribute) -> _Memo:
         value, not_set = attribute.value, self.not_set
 

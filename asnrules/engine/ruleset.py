@@ -164,14 +164,47 @@ class Rule:
         return tuple(a for a in self.share if not a.optional and a.when is None)
 
 
+SAME_MEMBERS = "same_members"
+"""De-duplication rule: of associations with equal member sets, one is kept."""
+SAME_PRODUCT = "same_product"
+"""De-duplication rule: of two associations naming one product, the smaller is dropped."""
+DEDUPLICATION_RULES = (SAME_MEMBERS, SAME_PRODUCT)
+
+
 @dataclass(frozen=True)
 class Stage:
-    """The rules of one ruleset file, finalized together."""
+    """The rules of one ruleset file, finalized together.
+
+    ``deduplicate`` lists the de-duplication rules applied, in order (``same_members``,
+    ``same_product``); empty: none. ``member_identity`` names the member fields that
+    identify a member when associations are compared (empty: every field a member has).
+    Both come from the file or the nearest of its includes that sets them.
+    """
 
     name: str
     path: Path
-    deduplicate: bool = True
+    deduplicate: tuple[str, ...] = (SAME_MEMBERS,)
     mergeable: bool = False
+    member_identity: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExposureRoots:
+    """Orphans judged by exposure names instead of by where members came from.
+
+    A row is a member when the root of its ``column`` value is the root of some written
+    member's ``member_field``. The root of a name is its base name (folders dropped) up
+    to the last ``separator``, or the whole base name when it has none.
+    """
+
+    column: str
+    member_field: str
+    separator: str
+
+    def root(self, name: object) -> str:
+        """The exposure root of a file name."""
+        base = Path(str(name)).name
+        return base.rsplit(self.separator, 1)[0] if self.separator in base else base
 
 
 @dataclass
@@ -190,8 +223,19 @@ class Ruleset:
         Values that count as absent.
     identity : str
         Column identifying an exposure (a row already a member is not added twice).
-    candidate_column, discovered_id, discovered_type : str
-        Candidate settings.
+    candidate_column : str or None
+        The column naming each row's candidates; ``None``: the ruleset has no candidates,
+        and generation is discovery only.
+    discovered_id, discovered_type : str
+        The candidate of discovered associations (by default id ``''``).
+    run_prefix : bool
+        ``asn_rule`` names the run before the rule (``candidate_Rule``, ``discover_Rule``);
+        otherwise it is the rule's name.
+    orphans : ExposureRoots or None
+        How orphans are judged; ``None``: a row is an orphan when no written member came
+        from it.
+    case_fold : bool
+        Pool values are lower-cased when read (``case: fold``); otherwise kept as written.
     required_columns : dict
         Column name to where a rule first reads it (``path:line:col``).
     optional_columns : frozenset of str
@@ -205,9 +249,12 @@ class Ruleset:
     reoffers: tuple[Compiled, ...] = ()
     not_set: frozenset[str] = frozenset({"", "null"})
     identity: str = "filename"
-    candidate_column: str = "asn_candidate"
-    discovered_id: str = "a0001"
+    candidate_column: str | None = None
+    discovered_id: str = ""
     discovered_type: str = "discovered"
+    run_prefix: bool = False
+    orphans: ExposureRoots | None = None
+    case_fold: bool = False
     required_columns: dict[str, str] = field(default_factory=dict)
     optional_columns: frozenset[str] = frozenset()
     aliases: dict[str, str] = field(default_factory=dict)
@@ -230,6 +277,11 @@ class Ruleset:
 
     def __contains__(self, name: object) -> bool:
         return name in self.rules
+
+    def member_identity(self, rule: Rule) -> tuple[str, ...]:
+        """The member fields identifying the members of ``rule``'s associations."""
+        stage = next((s for s in self.stages if s.name == rule.stage), None)
+        return stage.member_identity if stage is not None else ()
 
     def missing_columns(self, columns: Iterable[str]) -> dict[str, str]:
         """Return the required columns absent from ``columns``, with where they are used."""

@@ -31,7 +31,9 @@ def summarize(asn: Association, summary: Summary, not_set: frozenset[str]) -> As
     view = asn.with_members([chosen, *others])
     scope = view.scope(not_set)
     made = [
-        Member(chosen.row, "extra", {key: template(scope) for key, template in fields})
+        Member(
+            chosen.row, "extra", {key: template(scope) for key, template in fields}, chosen.source
+        )
         for fields in summary.into
     ]
     asn.members[:] = [*others, *made]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from asnrules.diagnostics import Diagnostic, OutputError
-from asnrules.engine.association import Association
+from asnrules.engine.association import Association, Member
+from asnrules.engine.ruleset import ExposureRoots
 from asnrules.engine.scope import Scope
 from asnrules.io.pool import ORIGINAL, ORIGINAL_NAMES
 from asnrules.io.writing import name_problem, write_set
@@ -28,14 +29,18 @@ def document(asn: Association, not_set: frozenset[str]) -> dict[str, Any]:
 
 
 def file_stem(asn: Association, not_set: frozenset[str]) -> str:
-    """Return the association's file name without ``.json``."""
+    """Return the association's file name without ``.json``.
+
+    Without a ``file`` template: ``{asn_type}_{sequence:03d}``, after ``{candidate id}_``
+    when the association has a candidate id (sequence numbers count per candidate id
+    and type).
+    """
     asn.builtins["sequence"] = asn.sequence
     scope = Scope(None, not_set, None, asn)
-    return (
-        str(asn.rule.file(scope))
-        if asn.rule.file is not None
-        else f"{asn.asn_id}_{asn.rule.asn_type}_{asn.sequence:05d}_asn"
-    )
+    if asn.rule.file is not None:
+        return str(asn.rule.file(scope))
+    stem = f"{asn.rule.asn_type}_{asn.sequence:03d}"
+    return f"{asn.asn_id}_{stem}" if asn.asn_id else stem
 
 
 def serialize(data: dict[str, Any]) -> str:
@@ -116,32 +121,30 @@ def write_all(folder: Path, files: Sequence[tuple[str, str]]) -> list[Path]:
     return write_set(folder, files).written
 
 
-def member_roots(associations: Sequence[Association]) -> set[str]:
-    """Exposure roots (file name up to its last ``_``) of every member ``expname``."""
-    roots = set()
+def written_members(associations: Sequence[Association]) -> Iterator[Member]:
+    """Every member the associations' files list, product by product."""
     for asn in associations:
-        for member in (m for _, members in asn.products() for m in members):
-            name = Path(str(member.fields.get("expname", ""))).name
-            roots.add(name.rsplit("_", 1)[0] if "_" in name else name)
-    return roots
+        for _, members in asn.products():
+            yield from members
 
 
 def orphan_rows(
-    rows: Sequence[dict[str, str]], associations: Sequence[Association], identity: str
+    rows: Sequence[dict[str, str]],
+    associations: Sequence[Association],
+    roots: ExposureRoots | None = None,
 ) -> list[int]:
     """Indexes of the rows that are members of no association.
 
-    A row is a member when its exposure (its identity value without the ``_suffix.ext``
-    ending) is the root of some member's ``expname``.
+    Without ``roots`` (the ruleset's ``orphans`` setting), a row is a member when a
+    written member came from it. With ``roots``, a row is a member when the root of its
+    ``roots.column`` value is the root of some written member's ``roots.member_field``.
     """
-    roots = member_roots(associations)
-    orphans = []
-    for i, row in enumerate(rows):
-        name = Path(row.get(identity, "")).name
-        root = name.rsplit("_", 1)[0] if "_" in name else name
-        if root not in roots:
-            orphans.append(i)
-    return orphans
+    if roots is None:
+        sources = {m.source for m in written_members(associations)}
+        return [i for i in range(len(rows)) if i not in sources]
+    field, column = roots.member_field, roots.column
+    found = {roots.root(m.fields.get(field, "")) for m in written_members(associations)}
+    return [i for i, row in enumerate(rows) if roots.root(row.get(column, "")) not in found]
 
 
 def orphan_table(

@@ -236,14 +236,21 @@ def _malformed(
     return error(str(path), "ASN401", f"cannot read pool: {first}", 1, 1)
 
 
-def pool_rows(table: Any) -> list[dict[str, str]]:
+def pool_rows(table: Any, fold: bool = True) -> list[dict[str, str]]:
     """Return the pool's rows as dictionaries of column name to value.
 
     ``table`` is an astropy Table or the :class:`~asnrules.io.poolread.PoolData` of the
-    direct reader, which already holds them.
+    direct reader, which already holds them. With ``fold`` false (a ruleset's
+    ``case: keep``), the values are the cells as the pool had them (empty ones ``null``)
+    when the table keeps them; column names are lower-case either way.
     """
     from asnrules.io.poolread import PoolData
 
+    original = None if fold else (getattr(table, "meta", None) or {}).get(ORIGINAL)
+    if original:
+        names = list(original)
+        cells = [[v if v.strip() else NULL for v in original[n]] for n in names]
+        return [dict(zip(names, values, strict=True)) for values in zip(*cells, strict=True)]
     if isinstance(table, PoolData):
         return table.rows
     names = list(table.colnames)

@@ -227,7 +227,9 @@ def _valid_keys(loc: tuple[Any, ...]) -> set[str]:
     if head == "reoffer":
         return {"when", "description"}
     if head == "candidates":
-        return {"column", "discovered_id", "discovered_type"}
+        return {"column", "discovered_id", "discovered_type", "run_prefix"}
+    if head == "orphans":
+        return {"column", "member_field", "separator"}
     return set()
 
 

@@ -21,7 +21,9 @@ from typing import Any
 from asnrules.diagnostics import AsnRulesError, Diagnostic, Severity
 from asnrules.engine.ruleset import (
     PRODUCTS,
+    SAME_MEMBERS,
     Attribute,
+    ExposureRoots,
     Origin,
     Role,
     Rule,
@@ -207,6 +209,8 @@ class _Loader:
                 self.ruleset.candidate_column = doc.candidates.column.lower()
                 self.ruleset.discovered_id = doc.candidates.discovered_id.lower()
                 self.ruleset.discovered_type = doc.candidates.discovered_type.lower()
+                self.ruleset.run_prefix = doc.candidates.run_prefix
+            self._identity_settings(doc)
         self.defs.lists, self.defs.maps, self.defs.tables = lists, maps, tables
         self.defs.expressions = exprs
         self.defs.conditions = frozenset(
@@ -221,6 +225,28 @@ class _Loader:
         # compile named definitions now, so that errors inside them are reported where written
         for name, where in self.expr_where.items():
             self._compile_named(name, where)
+
+    def _identity_settings(self, doc: Any) -> None:
+        """The ruleset settings ``orphans`` and ``case``."""
+        if doc.orphans is not None:
+            orphans = doc.orphans
+            self.ruleset.orphans = ExposureRoots(
+                orphans.column.lower(), orphans.member_field, orphans.separator
+            )
+        if doc.case is not None:
+            self.ruleset.case_fold = doc.case == "fold"
+
+    def _setting(self, key: str) -> Any:
+        """The main file's setting ``key``, else the nearest included file's (or ``None``)."""
+        settings = (getattr(f.document, key) for f in reversed(self.files))
+        return next((found for found in settings if found is not None), None)
+
+    def _deduplication(self) -> tuple[str, ...]:
+        """The stage's de-duplication rules (``deduplicate``; default: true)."""
+        found = self._setting("deduplicate")
+        if found is None or isinstance(found, bool):
+            return (SAME_MEMBERS,) if found in (None, True) else ()
+        return tuple(dict.fromkeys(found))
 
     def _compile_named(self, name: str, where: Located) -> None:
         before = set(self.compiler.columns_used)
@@ -525,8 +551,9 @@ class _Loader:
         stage = Stage(
             self.main.document.name or self.main.path.stem,
             self.main.path,
-            self.main.document.deduplicate,
+            self._deduplication(),
             self.main.document.mergeable,
+            tuple(self._setting("member_identity") or ()),
         )
         self.ruleset.stages.append(stage)
         self._lint_file()
@@ -603,6 +630,7 @@ class _Loader:
             compiled = self._expr(entry, MEMBER)
             if compiled is not None:
                 member_fields.append((key, compiled))
+        self._check_identity(name, fields.get("member") or where, entries(fields.get("member")))
         product_loc = fields.get("product")
         product = (
             self._template(product_loc, attribute_names, role_names)
@@ -667,6 +695,18 @@ class _Loader:
             valid_origins=tuple(o for v, o in valid if v is not None),
             hook_names=tuple(h.name for h in hooks),
         )
+
+    def _check_identity(self, name: str, where: Located, written: dict[str, Located]) -> None:
+        """ASN115 when the rule writes not every ``member_identity`` field."""
+        identity = self._setting("member_identity") or ()
+        missing = [f for f in identity if f not in written]
+        if missing:
+            self._report(
+                where,
+                "ASN115",
+                f"rule {name!r} writes no member field {', '.join(map(repr, missing))}: "
+                f"the ruleset's member_identity ({', '.join(identity)}) identifies members by it",
+            )
 
     def _summary(
         self, where: Located | None, attribute_names: set[str], role_names: set[str]

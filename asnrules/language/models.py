@@ -153,8 +153,24 @@ class Candidates(_Model):
     """How the pool names the candidates each row belongs to."""
 
     column: str = "asn_candidate"
-    discovered_id: str = "a0001"
+    discovered_id: str = Field(default="", description="Candidate id of discovered associations.")
     discovered_type: str = "discovered"
+    run_prefix: bool = Field(
+        default=False,
+        description="asn_rule names the run before the rule (candidate_Rule, discover_Rule).",
+    )
+
+
+class Orphans(_Model):
+    """Orphans judged by exposure roots instead of by where members came from.
+
+    A row is a member when the root of its ``column`` value is the root of a written
+    member's ``member_field`` (root: the base name up to the last ``separator``).
+    """
+
+    column: str
+    member_field: str
+    separator: str
 
 
 class Document(_Model):
@@ -187,7 +203,19 @@ class Document(_Model):
     )
     rules: dict[str, Rule] = Field(default_factory=dict)
     reoffer: list[Reoffer] = Field(default_factory=list)
-    deduplicate: bool = Field(default=True, description="Drop associations with identical members.")
+    member_identity: list[str] | None = Field(
+        default=None, description="Member fields that identify a member; every rule writes them."
+    )
+    orphans: Orphans | None = Field(
+        default=None, description="How orphans are judged (default: no member came from the row)."
+    )
+    case: Literal["fold", "keep"] | None = Field(
+        default=None, description="fold: pool values are lower-cased when read; keep (default)."
+    )
+    deduplicate: bool | list[Literal["same_members", "same_product"]] | None = Field(
+        default=None,
+        description="De-duplication rules (true: same_members; false: none).",
+    )
     mergeable: bool = Field(
         default=False,
         description="With --merge, associations of one candidate and type become one file.",
