@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -154,6 +155,8 @@ class Result:
     """What made each of ``files`` (rule and ruleset file), for messages."""
     inputs: list[Path] = field(default_factory=list)
     """The files this run read (pool, rule files): outputs never overwrite them."""
+    deduplicated: Counter[str] = field(default_factory=Counter)
+    """The associations de-duplication dropped, by de-duplication rule."""
 
     def outputs(self, orphans_file: str | None = None) -> tuple[list[tuple[str, str]], list[str]]:
         """The files to write and what made each, with the orphan table when asked for."""
@@ -248,7 +251,8 @@ def run(
         ),
         *cell_warnings(rows, ruleset.candidate_column, label, lines),
     ]
-    associations = _generate(rows, ruleset, options, pool_name(table), tracer)
+    deduplicated: Counter[str] = Counter()
+    associations = _generate(rows, ruleset, options, pool_name(table), tracer, deduplicated)
     if dms and requested and not per_pool:
         associations = dms_requested_only(associations, requested)
     named = named_documents(associations, ruleset.not_set)
@@ -270,6 +274,7 @@ def run(
         origins=[origin(a) for a in associations],
         inputs=[p for p in inputs if p.is_file()],
         table=table,
+        deduplicated=deduplicated,
     )
 
 

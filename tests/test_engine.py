@@ -119,17 +119,20 @@ def test_only_requested_candidates(tmp_path: Path) -> None:
     assert {a.candidate.id for a in asns} == {"o2"}
 
 
-def test_sequence_numbers_follow_reverse_creation(tmp_path: Path) -> None:
-    ruleset = load(tmp_path)
+def _singles_numbered(tmp_path: Path, text: str = RULES) -> list[tuple[str, int]]:
+    ruleset = load(tmp_path, text)
     pool = rows(*(f"s{i} sci red t1 1 [('o1','observation')]" for i in range(1, 4)))
-    singles = [
-        a for a in generate(pool, ruleset, Options(discover=False)) if a.rule.name == "Singles"
-    ]
-    assert [(a.members[0].fields["expname"], a.sequence) for a in singles] == [
-        ("s3", 1),
-        ("s2", 2),
-        ("s1", 3),
-    ]
+    made = generate(pool, ruleset, Options(discover=False))
+    return [(a.members[0].fields["expname"], a.sequence) for a in made if a.rule.name == "Singles"]
+
+
+def test_sequence_numbers_follow_creation(tmp_path: Path) -> None:
+    assert _singles_numbered(tmp_path) == [("s1", 1), ("s2", 2), ("s3", 3)]
+
+
+def test_sequence_numbers_follow_reverse_creation_when_newest_first(tmp_path: Path) -> None:
+    text = RULES.replace("name: demo\n", "name: demo\ndeduplicate: [same_members, newest_first]\n")
+    assert _singles_numbered(tmp_path, text) == [("s3", 1), ("s2", 2), ("s1", 3)]
 
 
 def test_cost_grows_linearly_with_pool(tmp_path: Path) -> None:

@@ -11,7 +11,11 @@ from asnrules.io.output import document
 
 from .test_engine import RULES, load, rows
 
-MERGEABLE = RULES.replace("name: demo\n", "name: demo\nmergeable: true\n")
+# the reference's de-duplication and order, which these modes follow
+REFERENCE = RULES.replace(
+    "name: demo\n", "name: demo\ndeduplicate: [same_members, same_product, newest_first]\n"
+)
+MERGEABLE = REFERENCE.replace("name: demo\n", "name: demo\nmergeable: true\n")
 
 POOL = (
     "c1 cal red null 1 [('o1','observation')]",
@@ -88,7 +92,7 @@ def test_per_pool_offers_copies_per_candidate_after_the_rows(tmp_path: Path) -> 
 
 
 def test_per_pool_modes(tmp_path: Path) -> None:
-    ruleset = load(tmp_path)
+    ruleset = load(tmp_path, REFERENCE)
     pool = rows(*TWO_CANDIDATES)
     every = made_by(generate(pool, ruleset, Options(per_pool=True)))
     assert [(name, cid) for name, _, cid, _ in every] == [

@@ -248,7 +248,8 @@ def generate(
         from asnrules.cli.verbose import verbose_report
 
         sys.stdout.flush()
-        typer.echo(verbose_report(result.associations, [n for n, _ in result.files]), err=True)
+        names = [n for n, _ in result.files]
+        typer.echo(verbose_report(result.associations, names, result.deduplicated), err=True)
     summary = f"{len(result.files)} associations, {len(result.orphans)} orphans"
     if report is None:
         typer.echo(summary + " (dry run: nothing written)", err=True)

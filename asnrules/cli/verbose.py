@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from asnrules.engine.association import Association
 
@@ -11,7 +11,8 @@ def association_lines(associations: Sequence[Association], names: Sequence[str])
     """One line per association: file name, rule, type, member count and pinned values."""
     lines = []
     for asn, name in zip(associations, names, strict=True):
-        pins = " ".join(f"{k}={v!r}" for k, v in asn.pins.items()) or "(no pinned values)"
+        shown = {k: asn.spelling.get(v, v) for k, v in asn.pins.items()}
+        pins = " ".join(f"{k}={v!r}" for k, v in shown.items()) or "(no pinned values)"
         lines.append(
             f"{name}: {asn.rule.name} ({asn.rule.asn_type}, {len(asn.members)} members) {pins}"
         )
@@ -33,6 +34,26 @@ def summary_table(associations: Sequence[Association]) -> list[str]:
     return lines
 
 
-def verbose_report(associations: Sequence[Association], names: Sequence[str]) -> str:
-    """The association lines, then the summary table."""
-    return "\n".join([*association_lines(associations, names), "", *summary_table(associations)])
+def dropped_line(dropped: Mapping[str, int]) -> list[str]:
+    """What de-duplication dropped, by de-duplication rule (nothing when it dropped none)."""
+    total = sum(dropped.values())
+    if not total:
+        return []
+    parts = ", ".join(f"{n} by {rule}" for rule, n in dropped.items() if n)
+    return [f"de-duplication dropped {total} association(s): {parts}"]
+
+
+def verbose_report(
+    associations: Sequence[Association],
+    names: Sequence[str],
+    dropped: Mapping[str, int] | None = None,
+) -> str:
+    """The association lines, then the summary table and what de-duplication dropped."""
+    return "\n".join(
+        [
+            *association_lines(associations, names),
+            "",
+            *summary_table(associations),
+            *dropped_line(dropped or {}),
+        ]
+    )

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from asnrules.engine.association import Association
-from asnrules.engine.ruleset import SAME_MEMBERS, SAME_PRODUCT
+from asnrules.engine.ruleset import NEWEST_FIRST, SAME_MEMBERS, SAME_PRODUCT
 from asnrules.engine.scope import Scope
 from asnrules.engine.summarize import summarize
 from asnrules.engine.trace import Drop, Tracer
@@ -91,8 +91,9 @@ def drop_duplicates(
 
     ``same_members``: associations are ordered by candidate id; the last one (the
     highest id; within an id, the latest made) is kept and every other with the same
-    multiset of member keys (by ``identity``) is dropped, repeatedly, the result being in
-    that reversed order. ``same_product``: among associations sharing a product name,
+    multiset of member keys (by ``identity``) is dropped, repeatedly. The result is by
+    candidate id, then as made; with ``newest_first`` in ``rules``, in the reversed order
+    (the reference's). ``same_product``: among associations sharing a product name,
     the smaller of a subset pair is dropped (see :func:`_drop_subsets_by_product`).
     """
     counts: Counter[str] = dropped if dropped is not None else Counter()
@@ -109,6 +110,8 @@ def drop_duplicates(
             counts[SAME_MEMBERS] += 1
             if tracer is not None:
                 tracer.dropped(Drop("duplicate", asn, kept=seen[key]))
+        if NEWEST_FIRST not in rules:
+            kept.reverse()
     if SAME_PRODUCT in rules:
         before = len(kept)
         kept = _drop_subsets_by_product(kept, identity, tracer)

@@ -168,7 +168,9 @@ SAME_MEMBERS = "same_members"
 """De-duplication rule: of associations with equal member sets, one is kept."""
 SAME_PRODUCT = "same_product"
 """De-duplication rule: of two associations naming one product, the smaller is dropped."""
-DEDUPLICATION_RULES = (SAME_MEMBERS, SAME_PRODUCT)
+NEWEST_FIRST = "newest_first"
+"""De-duplication order: after ``same_members``, the highest candidate id and the latest
+made come first (the reference's order); otherwise by candidate id, then as made."""
 
 
 @dataclass(frozen=True)
@@ -176,8 +178,9 @@ class Stage:
     """The rules of one ruleset file, finalized together.
 
     ``deduplicate`` lists the de-duplication rules applied, in order (``same_members``,
-    ``same_product``); empty: none. ``member_identity`` names the member fields that
-    identify a member when associations are compared (empty: every field a member has).
+    ``same_product``, and the order ``newest_first``); empty: none. ``member_identity``
+    names the member fields that identify a member when associations are compared
+    (empty: every field a member has).
     Both come from the file or the nearest of its includes that sets them.
     """
 

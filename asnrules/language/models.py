@@ -212,9 +212,11 @@ class Document(_Model):
     case: Literal["fold", "keep"] | None = Field(
         default=None, description="fold: pool values are lower-cased when read; keep (default)."
     )
-    deduplicate: bool | list[Literal["same_members", "same_product"]] | None = Field(
-        default=None,
-        description="De-duplication rules (true: same_members; false: none).",
+    deduplicate: bool | list[Literal["same_members", "same_product", "newest_first"]] | None = (
+        Field(
+            default=None,
+            description="De-duplication rules (true: same_members; false: none).",
+        )
     )
     mergeable: bool = Field(
         default=False,
