@@ -20,7 +20,7 @@ from asnrules.checks.generate_warnings import (
     undone_overrides,
     unknown_candidate_warnings,
 )
-from asnrules.diagnostics import Diagnostic, OutputError, UsageError, error
+from asnrules.diagnostics import Diagnostic, OutputError, Severity, UsageError, error
 from asnrules.engine.association import Association
 from asnrules.engine.candidates import cell_warnings
 from asnrules.engine.generator import Options, check_columns, unknown_candidates
@@ -250,6 +250,7 @@ def run(
             str(pool_file), unknown_candidates(rows, ruleset, requested, per_pool)
         ),
         *cell_warnings(rows, ruleset.candidate_column, label, lines),
+        *_no_candidates(ruleset, str(pool_file), all_candidates),
     ]
     deduplicated: Counter[str] = Counter()
     associations = _generate(rows, ruleset, options, pool_name(table), tracer, deduplicated)
@@ -276,6 +277,17 @@ def run(
         table=table,
         deduplicated=deduplicated,
     )
+
+
+def _no_candidates(ruleset: Ruleset, pool: str, all_candidates: bool) -> list[Diagnostic]:
+    """ASN030 when only candidates are asked for of rules that declare none."""
+    if not all_candidates or ruleset.candidate_column is not None:
+        return []
+    message = (
+        "the rules declare no candidates: --all-candidates makes no association "
+        "(without it, generate discovers them)"
+    )
+    return [Diagnostic(pool, 0, 0, "ASN030", message, severity=Severity.WARNING)]
 
 
 def _serialized(named: list[tuple[str, Any]]) -> list[tuple[str, str]]:

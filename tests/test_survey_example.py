@@ -155,3 +155,24 @@ def test_the_example_rule_tests_pass() -> None:
     assert len(outcomes) == 5 and all(o.passed for o in outcomes), [
         f.message for o in outcomes for f in o.failures
     ]
+
+
+def test_explain_names_the_duplicate_and_the_discovery_run(tmp_path: Path) -> None:
+    from asnrules.checks.explain import explain, render_text
+
+    rules = _with(tmp_path, "identity: filename\n", RULES.read_text() + DOUBLED)
+    found = explain(POOL, ["srv_20261101_0040.fits", "srv_20261101_0043"], [str(rules)],
+                    ignore_default=True)  # fmt: skip
+    text = render_text(found)
+    assert "stack_001.json  rule StackAgain (stack)  role member  kind science" in text
+    assert (
+        "its association (field='F017' band='r') was dropped, de-duplication: the same members "
+        "are kept in stack_001.json\n"
+    ) in text
+    assert "select condition is false [discovery]" in text
+
+
+def test_all_candidates_of_rules_without_candidates_warns() -> None:
+    result = run(POOL, [RULES], ignore_default=True, all_candidates=True)
+    assert result.files == []
+    assert [w.code for w in result.warnings if w.code == "ASN030"] == ["ASN030"]

@@ -39,6 +39,9 @@ class Placement:
     asn_type: str
     role: str
     exptype: str
+    """The member's kind: its second ``member_identity`` field (default ``exptype``)."""
+    kind_field: str = "exptype"
+    """The name of that field."""
 
 
 @dataclass
@@ -182,7 +185,8 @@ def _explain_row(
             asn.rule.name,
             asn.rule.asn_type,
             member.role,
-            str(member.fields.get("exptype", "")),
+            str(member.fields.get(_kind_field(ruleset, asn), "")),
+            _kind_field(ruleset, asn),
         )
         for asn in final
         for member in asn.members
@@ -255,9 +259,17 @@ def read_values(compiled: Compiled, row: dict[str, str], not_set: frozenset[str]
     return value, dict(recording.read)
 
 
+def _kind_field(ruleset: Ruleset, asn: Association) -> str:
+    """The member field that says how a member takes part (``exptype`` for JWST)."""
+    identity = ruleset.member_identity(asn.rule)
+    return identity[1] if len(identity) > 1 else "exptype"
+
+
 def _run_label(decision: Decision) -> str:
     run = decision.run
-    return f"{run.candidate.id} (discovery)" if run.run == "discover" else run.candidate.id
+    if run.run != "discover":
+        return str(run.candidate.id)
+    return f"{run.candidate.id} (discovery)" if run.candidate.id else "discovery"
 
 
 def _index_reasons(decision: Decision) -> list[Reason]:
@@ -367,7 +379,7 @@ def _attribute_reason(
 def _drop_reason(drop: Drop, identity: str, column: str, names: dict[int, str]) -> Reason | None:
     asn = drop.asn
     rule: Rule = asn.rule
-    label = [asn.candidate.id]
+    label = [asn.candidate.id] if asn.candidate.id else []
     if drop.kind == "hook":
         if any(_has(p.members, identity, column) for p in drop.produced):
             return None
@@ -398,7 +410,8 @@ def _drop_reason(drop: Drop, identity: str, column: str, names: dict[int, str]) 
 
 
 def _pins(asn: Association) -> str:
-    return " ".join(f"{k}={v!r}" for k, v in asn.pins.items()) or "no pinned values"
+    shown = {k: asn.spelling.get(v, v) for k, v in asn.pins.items()}
+    return " ".join(f"{k}={v!r}" for k, v in shown.items()) or "no pinned values"
 
 
 def _value_text(value: str | None, not_set: frozenset[str]) -> str:
@@ -415,7 +428,8 @@ def render_text(explanations: Sequence[Explanation]) -> str:
         if item.associations:
             out.append("  in:")
             out.extend(
-                f"    {p.file}  rule {p.rule} ({p.asn_type})  role {p.role}  exptype {p.exptype}"
+                f"    {p.file}  rule {p.rule} ({p.asn_type})  role {p.role}"
+                + (f"  {p.kind_field} {p.exptype}" if p.exptype else "")
                 for p in item.associations
             )
         else:

@@ -48,6 +48,17 @@ class Member:
         return self.row.get(name)
 
 
+def member_keys(members: Sequence[Member], identity: Sequence[str]) -> list[tuple[str, ...]]:
+    """The identity of every member, in order: its ``identity`` fields, as text.
+
+    These identify a member when associations are compared. Without identity fields, a
+    member is identified by every field it has (name and value).
+    """
+    if identity:
+        return [tuple(str(m.fields.get(f)) for f in identity) for m in members]
+    return [tuple(f"{k}={v}" for k, v in sorted(m.fields.items())) for m in members]
+
+
 Product: TypeAlias = "tuple[str, list[Member]]"
 """A product of an association file: its name and its members."""
 
@@ -140,17 +151,8 @@ class Association:
         return self.candidate.id
 
     def member_keys(self, identity: Sequence[str] = ()) -> list[tuple[str, ...]]:
-        """The identity of every member, in order: its ``identity`` fields, as text.
-
-        These identify a member when associations are compared. Without identity
-        fields, a member is identified by every field it has (name and value).
-        """
-        if identity:
-            return [tuple(str(m.fields.get(f)) for f in identity) for m in self.members]
-        return [
-            tuple(f"{k}={v}" for k, v in sorted(m.fields.items(), key=lambda kv: kv[0]))
-            for m in self.members
-        ]
+        """The identity of every member, in order (see :func:`member_keys`)."""
+        return member_keys(self.members, identity)
 
     def membership(self, identity: Sequence[str] = ()) -> Counter[tuple[str, ...]]:
         """Multiset of the member keys: what makes two associations equal."""

@@ -221,11 +221,16 @@ def _kept(associations: list[Association], ruleset: Ruleset, options: Options) -
 
 def _merged(associations: list[Association], ruleset: Ruleset) -> list[Association]:
     """The associations with those of mergeable stages merged (see :mod:`asnrules.engine.merge`)."""
-    mergeable = {stage.name for stage in ruleset.stages if stage.mergeable}
+    mergeable = [stage for stage in ruleset.stages if stage.mergeable]
     kept = {
-        id(a) for a in merge_associations([a for a in associations if a.rule.stage in mergeable])
+        id(a)
+        for stage in mergeable
+        for a in merge_associations(
+            [a for a in associations if a.rule.stage == stage.name], stage.member_identity
+        )
     }
-    return [a for a in associations if a.rule.stage not in mergeable or id(a) in kept]
+    names = {stage.name for stage in mergeable}
+    return [a for a in associations if a.rule.stage not in names or id(a) in kept]
 
 
 def _selected_candidates(cells: Sequence[list[Candidate]], options: Options) -> list[Candidate]:

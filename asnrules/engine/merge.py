@@ -3,7 +3,9 @@
 A stage whose ruleset says ``mergeable: true`` has, after finalization, its associations
 of the same ``(asn_type, candidate id)`` merged into the first of them (the lowest
 sequence number). Each merged association brings its product; a product whose name the
-first already has adds only the members whose ``expname`` that product lacks. The kept
+first already has adds only the members whose exposure that product lacks (the first
+of the stage's ``member_identity`` fields, ``expname`` for JWST; without identity
+fields, a member with all the same fields). The kept
 association's other keys (rule, target, degraded status, file name) are its own.
 """
 
@@ -11,16 +13,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from asnrules.engine.association import Association, Member, Product
+from asnrules.engine.association import Association, Member, Product, member_keys
 
 
-def merge_associations(associations: Sequence[Association]) -> list[Association]:
+def merge_associations(
+    associations: Sequence[Association], identity: Sequence[str] = ()
+) -> list[Association]:
     """Merge associations by ``(asn_type, asn_id)``, keeping the first of each.
 
     Parameters
     ----------
     associations : sequence of Association
         One mergeable stage's finalized associations, in output order.
+    identity : sequence of str
+        The stage's member identity fields (the first names the exposure).
 
     Returns
     -------
@@ -35,17 +41,20 @@ def merge_associations(associations: Sequence[Association]) -> list[Association]
         if kept is asn:
             continue
         for name, members in asn.products():
-            _add_product(kept, name, members)
+            _add_product(kept, name, members, identity[:1])
     return list(merged.values())
 
 
-def _add_product(asn: Association, name: str, members: list[Member]) -> None:
+def _add_product(
+    asn: Association, name: str, members: list[Member], exposure: Sequence[str]
+) -> None:
     if asn.merged_products is None:
         asn.merged_products = [(p_name, list(p_members)) for p_name, p_members in asn.products()]
     for p_name, p_members in asn.merged_products:
         if p_name == name:
-            have = {m.fields.get("expname") for m in p_members}
-            p_members.extend(m for m in members if m.fields.get("expname") not in have)
+            have = set(member_keys(p_members, exposure))
+            keys = member_keys(members, exposure)
+            p_members.extend(m for m, key in zip(members, keys, strict=True) if key not in have)
             return
     asn.merged_products.append((name, list(members)))
 
