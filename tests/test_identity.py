@@ -69,3 +69,27 @@ def test_orphans_by_default_are_the_rows_no_member_came_from(tmp_path: Path) -> 
     asns = generate(pool, ruleset, Options(discover=False))
     assert ruleset.orphans is None
     assert orphan_rows(pool, asns, ruleset.orphans) == [1]
+
+
+ONE_CANDIDATE = (
+    "s1 sci red t1 1 [('o1','observation'),('c9','mosaic')]",
+    "s2 sci blue t1 2 [('o2','observation'),('c9','mosaic')]",
+    "s3 sci green t1 1 null",
+    "c1 cal red null 1 [('o1','observation')]",
+)
+
+
+def test_members_keep_their_pool_row_through_runs_and_copies(tmp_path: Path) -> None:
+    # candidate runs see copies of rows (their cell rewritten), the per-pool run queues
+    # copies per candidate: a member still names the pool row it came from
+    ruleset = load(tmp_path)
+    pool = rows(*ONE_CANDIDATE)
+    # s3 names no candidate: only discovery takes it
+    for options, orphans in ((Options(), []), (Options(per_pool=True), []),
+                             (Options(discover=False), [2])):  # fmt: skip
+        made = generate(pool, ruleset, options)
+        for asn in made:
+            for member in asn.members:
+                assert member.source is not None
+                assert pool[member.source]["name"] == member.fields["expname"]
+        assert orphan_rows(pool, made, None) == orphans

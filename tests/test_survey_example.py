@@ -176,3 +176,13 @@ def test_all_candidates_of_rules_without_candidates_warns() -> None:
     result = run(POOL, [RULES], ignore_default=True, all_candidates=True)
     assert result.files == []
     assert [w.code for w in result.warnings if w.code == "ASN030"] == ["ASN030"]
+
+
+def test_candidates_without_a_column_is_a_located_error(tmp_path: Path) -> None:
+    rules = _with(tmp_path, "identity: filename\ncandidates: {discovered_id: d1}\n")
+    with pytest.raises(AsnRulesError) as caught:
+        run(POOL, [rules], ignore_default=True)
+    (found,) = caught.value.diagnostics
+    assert found.code == "ASN111" and "column" in found.message
+    line = next(n for n, t in enumerate(rules.read_text().splitlines(), 1) if "candidates:" in t)
+    assert found.line == line

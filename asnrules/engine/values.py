@@ -1,6 +1,7 @@
 """Value semantics shared by the compiler, the functions and the engine.
 
-Pool values are lower-cased strings. A value is *set* unless it is ``None`` or one of the
+Pool values are strings (lower-cased when the ruleset says ``case: fold``); text
+compares ignoring case. A value is *set* unless it is ``None`` or one of the
 ruleset's "not set" strings (for JWST: ``null``, ``f``, ``n/a`` ...). Sets of values (what
 the members of an association share) are Python ``frozenset``/``set`` objects.
 """

@@ -4,7 +4,9 @@ Every column name and value is lower-cased as Python's ``str.lower`` does (as th
 reference does; never cut to the width of the original) and kept as a string (program
 ``09505`` keeps its leading zero); empty cells become ``"null"``. The text as the pool
 had it (original case, empty cells empty, the header's own names) and the line of every
-row are kept in the table's ``meta`` for the orphan table and for located warnings.
+row are kept in the table's ``meta`` for the orphan table and for located warnings, and
+for the rows of a ruleset that says ``case: keep`` (:func:`pool_rows`), which are the
+cells as written.
 
 ASCII pools are decoded here, not by astropy: a UTF-8 byte-order mark is dropped and a
 byte that is not UTF-8 is reported at its line and column. astropy is imported lazily,

@@ -152,7 +152,7 @@ class Reoffer(_Model):
 class Candidates(_Model):
     """How the pool names the candidates each row belongs to."""
 
-    column: str = "asn_candidate"
+    column: str = Field(description="The column of (id, type) pairs.")
     discovered_id: str = Field(default="", description="Candidate id of discovered associations.")
     discovered_type: str = "discovered"
     run_prefix: bool = Field(
