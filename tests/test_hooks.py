@@ -108,8 +108,10 @@ def _errors(tmp_path: Path, text: str) -> list[tuple[str, int, int, str]]:
     return [(d.code, d.line, d.col, d.message) for d in found if d.severity.value == "error"]
 
 
-def _members(ruleset: Ruleset, pool: list[dict[str, str]]) -> list[list[tuple[str, str]]]:
-    asns = generate(pool, ruleset, Options(discover=False))
+def _members(
+    ruleset: Ruleset, pool: list[dict[str, str]], options: Options | None = None
+) -> list[list[tuple[str, str]]]:
+    asns = generate(pool, ruleset, options or Options(discover=False))
     return [[(m.fields["expname"], m.fields["exptype"]) for m in a.members] for a in asns]
 
 
@@ -135,8 +137,9 @@ def test_the_example_plugin_of_the_docs_works(tmp_path: Path, install: Callable[
     assert source and rules
     install("acme", "acme_hooks", source.group(1))
     ruleset = _load(tmp_path, rules.group(1))
-    pool = [{"filename": n, "band": "r", "asn_candidate": CAND} for n in ("a.fits", "b.fits")]
-    assert _members(ruleset, pool) == [
+    pool = [{"filename": n, "band": "r"} for n in ("a.fits", "b.fits")]
+    # the example declares no candidates: generation is discovery only
+    assert _members(ruleset, pool, Options()) == [
         [("a.fits", "science"), ("b.fits", "science"), ("flat_r.fits", "flat")]
     ]
 

@@ -205,7 +205,7 @@ class HookAssociation:
         like : HookMember
             The member whose pool row it stands for (what templates and columns read).
         """
-        member = Member(like._member.row, role, dict(fields))
+        member = Member(like._member.row, role, dict(fields), like._member.source)
         self._asn.members.append(member)
         self._asn.role_counts[role] += 1
         return self._view(member)
@@ -229,7 +229,9 @@ class HookAssociation:
             changing one association leaves the other as it is.
         """
         chosen = self._asn.members if members is None else [m._member for m in members]
-        made = self._asn.with_members([Member(m.row, m.role, dict(m.fields)) for m in chosen])
+        made = self._asn.with_members(
+            [Member(m.row, m.role, dict(m.fields), m.source) for m in chosen]
+        )
         return HookAssociation(made, self._needs, self._hook, self._templates)
 
     def unwrap(self) -> Association:
