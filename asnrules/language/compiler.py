@@ -70,7 +70,7 @@ ASSOCIATION_BUILTINS = (
     "code_version",
     "product",
     "sequence",
-    "first",
+    "first_member",
 )
 """Names every association-context expression can use."""
 
@@ -298,7 +298,7 @@ class _Build:
         name = node.name
         if name in self.attributes:
             return lambda s: s.asn.values(name)
-        if name == "first":
+        if name == "first_member":
             return lambda s: s.asn.first
         if name in ASSOCIATION_BUILTINS:
             return lambda s: s.asn.builtins.get(name)
@@ -318,10 +318,10 @@ class _Build:
         pool = self.defs.columns | self.defs.optional_columns
         where = (
             f"{name!r} is a pool column, visible in row and member context; here read it "
-            f"through a member (first.{name}) or an attribute"
+            f"through a member (first_member.{name}) or an attribute"
             if name in pool
             else "in association context the names are attributes, roles, built-ins "
-            "(first, candidate, asn_type, ...), lists, maps and tables"
+            "(first_member, candidate, asn_type, ...), lists, maps and tables"
         )
         raise CompileError(
             "ASN202",
