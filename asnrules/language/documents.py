@@ -197,7 +197,8 @@ def _schema_diagnostics(exc: ValidationError, source: SourceMap) -> list[Diagnos
         loc = tuple(p for p in err["loc"] if not _is_union_tag(p))
         renamed = _renamed(loc, err)
         if renamed is not None:
-            found.append(source.diagnostic(loc, "ASN115", renamed, key=True))
+            key = err["type"] == "extra_forbidden"
+            found.append(source.diagnostic(loc, "ASN115", renamed, key=key))
         elif err["type"] == "extra_forbidden":
             key = str(loc[-1])
             hint = did_you_mean(key, _valid_keys(loc[:-1]))
