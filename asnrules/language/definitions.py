@@ -84,6 +84,7 @@ def collect(state: LoadState) -> Catalog:
                 catalog.bases[name] = located
         _settings(state, f.document)
     state.ruleset.optional_columns = state.ruleset.optional_columns | state.defs.optional_columns
+    state.defs.conditions = frozenset(n.lower() for f in state.files for n in f.document.conditions)
     for name, where in state.expr_where.items():
         state.compile_named(name, where)
     return catalog

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from functools import partial
 
-from asnrules.engine.hooks import HOOKS, get_hook
-from asnrules.engine.ruleset import PRODUCTS, Origin, Rule, Stage, Summary
+from asnrules.engine.ruleset import PRODUCTS, Attribute, Origin, Role, Rule, Stage, Summary
 from asnrules.language.attributes import Attributes
 from asnrules.language.compiler import MEMBER, Compiled, columns_read
 from asnrules.language.definitions import Catalog, collect
 from asnrules.language.documents import Located
 from asnrules.language.functions import ASSOCIATION
+from asnrules.language.hookcheck import RuleOffer, bind_hooks, offered_attributes
 from asnrules.language.inheritance import Fields, Inheritance
 from asnrules.language.loadstate import LoadState, origin
 from asnrules.language.merging import entries, items
@@ -85,7 +84,8 @@ class RuleCompiler:
             for loc in items(fields.get("valid"))
         ]
         summary = self._summary(fields.get("summarize"), *names)
-        hooks = self._hooks(items(fields.get("finalize")))
+        offer = self._offer(share, roles, fields, *names)
+        hooks = bind_hooks(items(fields.get("finalize")), offer, state.report)
         if state.errors_since(errors_before) or product is None or (file_loc and file is None):
             return None
         compiled_selects = tuple((c, o) for c, o in selects if c is not None)
@@ -103,14 +103,14 @@ class RuleCompiler:
             product=product,
             document=document,
             valid=tuple(v for v, _ in valid if v is not None),
-            finalize=tuple(h for _, h in hooks),
+            finalize=tuple(hooks),
             file=file,
             location=(named_at.source.path, pos.line, pos.col),
             summarize=summary,
             origin=Origin(name, where.source.path, rule_pos.line, rule_pos.col),
             selects=compiled_selects,
             valid_origins=tuple(o for v, o in valid if v is not None),
-            hook_names=tuple(n for n, _ in hooks),
+            hook_names=tuple(h.name for h in hooks),
         )
 
     def _template(self, where: Located, attributes: set[str], roles: set[str]) -> Compiled | None:
@@ -134,16 +134,22 @@ class RuleCompiler:
                 document.append((key, compiled))
         return tuple(document)
 
-    def _hooks(self, names: list[Located]) -> list[tuple[str, Callable[..., Any]]]:
-        found: list[tuple[str, Callable[..., Any]]] = []
-        for loc in names:
-            entry = get_hook(str(loc.value))
-            if entry is None:
-                hint = did_you_mean(str(loc.value), HOOKS)
-                self.state.report(loc, "ASN302", f"unknown hook {loc.value!r}{hint}")
-            else:
-                found.append((str(loc.value), entry.function))
-        return found
+    def _offer(
+        self,
+        share: tuple[Attribute, ...],
+        roles: tuple[Role, ...],
+        fields: Fields,
+        attributes: set[str],
+        role_names: set[str],
+    ) -> RuleOffer:
+        """What the rule gives its hooks: attributes, member fields (its roles' too), templates."""
+        member_fields = set(entries(fields.get("member_fields")))
+        member_fields.update(name for role in roles for name, _ in role.member_fields)
+        templates = {
+            name: partial(self._template, where, attributes, role_names)
+            for name, where in self.catalog.templates.items()
+        }
+        return RuleOffer(offered_attributes(share, roles), frozenset(member_fields), templates)
 
     def _summary(
         self, where: Located | None, attributes: set[str], roles: set[str]
