@@ -218,6 +218,13 @@ def test_a_rule_lacking_what_its_hook_needs_is_an_error_at_the_hook(
     assert found[0][3] == f"hook {name!r} {expected}"
 
 
+def test_a_member_field_given_by_a_role_meets_a_hooks_need(tmp_path: Path) -> None:
+    text = NEEDS.replace("HOOK", "jwst.prune_imprints").replace(
+        "{MEMBER}", "{expname: name}\n    members: {main: {member_fields: {exptype: kind}}}"
+    )
+    assert _errors(tmp_path, text) == []
+
+
 GRISM = """\
 asnrules: 1.0
 name: grism
