@@ -66,14 +66,14 @@ def test_dms_without_ids_changes_nothing() -> None:
 
 
 RULES = """\
-asnrules: 1
+asnrules: 1.0
 include: [jwst-common.yaml]
 rules:
   Only_Images:
     asn_type: images
     select: [exp_type == 'nrc_image']
-    member: {expname: filename, exptype: "'science'"}
-    product: "p{first.filename}"
+    member_fields: {expname: filename, exptype: "'science'"}
+    product: "p{first_member.filename}"
     file: "x_{candidate.id}_{sequence}"
 """
 

@@ -101,10 +101,10 @@ def test_a_rule_without_an_identity_field_is_a_located_error(tmp_path: Path) -> 
     with pytest.raises(AsnRulesError) as caught:
         run(POOL, [rules], ignore_default=True)
     found = caught.value.diagnostics
-    assert [d.code for d in found] == ["ASN115"] * 4
+    assert [d.code for d in found] == ["ASN118"] * 4
     assert "'NightlyBiases'" in found[0].message and "'id'" in found[0].message
     # located at the member fields the rule has (here, from the defaults)
-    line = next(n for n, t in enumerate(text.splitlines(), 1) if "member: {file" in t)
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "member_fields: {file" in t)
     assert {(d.path, d.line) for d in found} == {(str(rules), line)}
 
 
@@ -186,3 +186,33 @@ def test_candidates_without_a_column_is_a_located_error(tmp_path: Path) -> None:
     assert found.code == "ASN111" and "column" in found.message
     line = next(n for n, t in enumerate(rules.read_text().splitlines(), 1) if "candidates:" in t)
     assert found.line == line
+
+
+ROLES_GIVE_KIND = """
+asnrules: 1.0
+name: roles
+member_identity: [file, kind]
+defaults:
+  member_fields: {file: filename}
+rules:
+  Calibrations:
+    asn_type: calibrations
+    share: [night]
+    members:
+      bias: {when: "kind == 'bias'", member_fields: {kind: "'bias'"}}
+      flat: {when: "kind == 'flat'", member_fields: {kind: "'flat'"}}
+  Mixed:
+    asn_type: mixed
+    members:
+      bias: {when: "kind == 'bias'", member_fields: {kind: "'bias'"}}
+      other: {when: "kind != 'bias'"}
+"""
+
+
+def test_an_identity_field_every_role_writes_counts(tmp_path: Path) -> None:
+    from asnrules.checks.lint import lint_paths
+
+    path = tmp_path / "roles.yaml"
+    path.write_text(ROLES_GIVE_KIND)
+    found = [(d.code, d.message) for d in lint_paths([path]) if d.code == "ASN118"]
+    assert len(found) == 1 and "'Mixed'" in found[0][1] and "'kind'" in found[0][1]
