@@ -84,11 +84,10 @@ def check_columns(
         ASN402 naming every missing column and where a rule uses it.
     """
     missing = ruleset.missing_columns(columns)
-    column = ruleset.candidate_column
+    column = ruleset.candidate_column or ""
     warnings = []
-    if column is None:
-        pass
-    elif per_pool and column not in columns:
+    absent = bool(column) and column not in columns
+    if absent and per_pool:
         missing.pop(column, None)
         warnings.append(
             Diagnostic(
@@ -101,7 +100,7 @@ def check_columns(
                 severity=Severity.WARNING,
             )
         )
-    elif column not in columns:
+    elif absent:
         missing.setdefault(column, "candidate column")
     if missing:
         names = ", ".join(sorted(missing))
