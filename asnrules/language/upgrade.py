@@ -1,0 +1,417 @@
+"""``asnrules upgrade``: rewrite a rule file of language 0.x in language 1.0.
+
+Every rename and removal of 1.0 is applied by editing the file's text at the spans of
+PyYAML's composed nodes, so comments and layout stay wherever the change allows:
+
+- ``asnrules: 1`` becomes ``asnrules: 1.0``; a rule's ``member:`` becomes ``member_fields:``;
+- a ``members`` list becomes a map from role name to role (``role:`` gone); a shared role
+  named in the list, ``- level2_background``, becomes ``background: {extends:
+  level2_background}``, its role name read from this file or the files it includes;
+- role ``reoffer: existing`` becomes ``rejoin: true``; role ``exptype: E`` becomes
+  ``member_fields: {exptype: E}``; top-level ``reoffer: [{when: C}]`` becomes
+  ``final_pass: [C]``;
+- an attribute written as a column list or with ``from:`` becomes an expression
+  (``first_set(a, b)``); ``optional: true`` is dropped and the attribute's uses in this
+  file's ``share`` lists and groups get ``?``;
+- ``first(`` becomes ``first_set(`` and, in association context, a bare ``first``
+  becomes ``first_member``;
+- rules with ``abstract: true`` move to a top-level ``bases:`` section (a second pass over
+  the edited text).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from asnrules.diagnostics import AsnRulesError, Diagnostic
+from asnrules.language.documents import resolve_ruleset_path
+from asnrules.language.positions import load_yaml
+from asnrules.language.upgrade_bases import move_bases
+from asnrules.language.upgrade_text import (
+    ASSOCIATION,
+    ROW,
+    TEMPLATE,
+    Edits,
+    compose,
+    flow_scalar,
+    rename_first,
+    rename_in_scalar,
+    renamed_value,
+)
+
+_RULE_EXPRESSIONS = {"select": ROW, "valid": ASSOCIATION}
+_RULE_TEMPLATES = ("product", "file")
+
+
+@dataclass
+class Upgrade:
+    """The upgrade of one file: its text before and after, and notes for the user."""
+
+    path: Path
+    before: str
+    after: str
+    notes: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the 1.0 text differs from the file."""
+        return self.before != self.after
+
+
+def upgrade_file(path: Path) -> Upgrade:
+    """Upgrade one rule file (not written).
+
+    Raises
+    ------
+    AsnRulesError
+        When the file cannot be read or parsed, or holds what 1.0 cannot say as it stands
+        (two roles of one name in a rule); every error is located.
+    """
+    display = str(path)
+    data, _ = load_yaml(path, display)  # located errors for unreadable or broken files
+    text = path.read_bytes().decode("utf-8")
+    if isinstance(data, dict) and str(data.get("asnrules", "")) == "1.0":
+        return Upgrade(path, text, text)
+    roles = shared_role_names(path, data if isinstance(data, dict) else {})
+    first = _Pass(text, display, roles)
+    first.document(compose(text))
+    if first.errors:
+        raise AsnRulesError(first.errors)
+    after = first.edits.result()
+    after, problems = move_bases(after, display)
+    if problems:
+        raise AsnRulesError(problems)
+    return Upgrade(path, text, after, first.notes)
+
+
+def shared_role_names(path: Path, data: dict[str, Any]) -> dict[str, str]:
+    """Shared role -> its role name, from the files ``path`` includes and then ``path``.
+
+    Includes are found as the loader finds them (relative to the including file, else a
+    bundled ruleset). A shared role written in 1.0 has no ``role:``; its name is its key.
+    """
+    names: dict[str, str] = {}
+    for include in _includes(path, data, (path.resolve(),)):
+        names.update(_roles_of(include))
+    names.update(_roles_of(data))
+    return names
+
+
+def _includes(path: Path, data: dict[str, Any], chain: tuple[Path, ...]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    include = data.get("include") or []
+    for name in [include] if isinstance(include, str) else include:
+        target = path.parent / str(name)
+        if not target.is_file():
+            target = resolve_ruleset_path(str(name))
+        if not target.is_file() or target.resolve() in chain:
+            continue
+        try:
+            included, _ = load_yaml(target)
+        except AsnRulesError:
+            continue
+        if isinstance(included, dict):
+            found += _includes(target, included, (*chain, target.resolve()))
+            found.append(included)
+    return found
+
+
+def _roles_of(data: dict[str, Any]) -> dict[str, str]:
+    roles = data.get("roles")
+    if not isinstance(roles, dict):
+        return {}
+    return {
+        key: str(role.get("role", key)) if isinstance(role, dict) else key
+        for key, role in roles.items()
+    }
+
+
+def _entries(node: yaml.Node) -> list[tuple[yaml.ScalarNode, yaml.Node]]:
+    """The (key, value) pairs of a mapping node with scalar keys; none for other nodes."""
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    return [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
+
+
+def _get(node: yaml.Node, key: str) -> yaml.Node | None:
+    return next((v for k, v in _entries(node) if k.value == key), None)
+
+
+class _Pass:
+    """The in-place edits of one file (everything but the move of bases)."""
+
+    def __init__(self, text: str, display: str, roles: dict[str, str]) -> None:
+        self.edits = Edits(text)
+        self.display = display
+        self.roles = roles
+        self.errors: list[Diagnostic] = []
+        self.notes: list[Diagnostic] = []
+        self.optional: set[str] = set()
+        self.uses: list[tuple[yaml.ScalarNode, bool]] = []
+        """Items of share lists and groups: the node, and whether it is in a flow list."""
+
+    def _at(self, node: yaml.Node, message: str, code: str = "ASN112") -> Diagnostic:
+        mark = node.start_mark
+        return Diagnostic(self.display, mark.line + 1, mark.column + 1, code, message)
+
+    def document(self, root: yaml.Node | None) -> None:
+        """Edit every 0.x construct of the document ``root``."""
+        if root is None:
+            return
+        for key, value in _entries(root):
+            name = key.value
+            if name == "asnrules" and isinstance(value, yaml.ScalarNode) and value.value == "1":
+                self.edits.add(value.start_mark.index, value.end_mark.index, "1.0")
+            elif name in ("conditions", "values"):
+                for _, expr in _entries(value):
+                    rename_in_scalar(self.edits, expr, ROW)
+            elif name == "templates":
+                for _, template in _entries(value):
+                    rename_in_scalar(self.edits, template, TEMPLATE)
+            elif name == "attributes":
+                for attr_key, attr in _entries(value):
+                    self.attribute(attr_key, attr, value.flow_style)
+            elif name == "groups":
+                for _, group in _entries(value):
+                    self._collect_uses(group)
+            elif name == "roles":
+                for _, role in _entries(value):
+                    self.role(role)
+                    self._drop_key(role, "role")
+            elif name == "defaults":
+                self.rule(value)
+            elif name == "rules":
+                for _, rule in _entries(value):
+                    self.rule(rule)
+            elif name == "reoffer":
+                self.final_pass(key, value)
+        self._mark_optional()
+
+    # -- attributes -------------------------------------------------------------------
+
+    def attribute(self, key: yaml.ScalarNode, node: yaml.Node, in_flow: bool) -> None:
+        """An attribute: a column, a column list, or a mapping with ``from``/``optional``."""
+        if isinstance(node, yaml.SequenceNode):
+            self._replace_value(node, _first_set(node), in_flow)
+            return
+        from_ = _get(node, "from")
+        optional = _get(node, "optional")
+        for k, v in _entries(node):
+            if k.value == "from":
+                self.edits.add(k.start_mark.index, k.end_mark.index, "value")
+                if isinstance(v, yaml.SequenceNode):
+                    self._replace_value(v, _first_set(v), bool(node.flow_style))
+            elif k.value in ("value", "when"):
+                rename_in_scalar(self.edits, v, ROW)
+        if from_ is None and _get(node, "value") is None and isinstance(node, yaml.MappingNode):
+            self.errors.append(self._at(key, f"attribute {key.value!r} has no value"))
+        if optional is not None:
+            if str(optional.value).lower() == "true":
+                self.optional.add(key.value)
+            self._drop_key(node, "optional")
+
+    def _replace_value(self, node: yaml.Node, expression: str, in_flow: bool) -> None:
+        text = f"'{expression}'" if in_flow and "," in expression else expression
+        self.edits.add(node.start_mark.index, node.end_mark.index, text)
+
+    def _collect_uses(self, node: yaml.Node) -> None:
+        if isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                if isinstance(item, yaml.ScalarNode):
+                    self.uses.append((item, bool(node.flow_style)))
+        elif isinstance(node, yaml.ScalarNode):
+            self.uses.append((node, False))
+
+    def _mark_optional(self) -> None:
+        for item, in_flow in self.uses:
+            if item.value in self.optional:
+                text = f"'{item.value}?'" if in_flow else f"{item.value}?"
+                self.edits.add(item.start_mark.index, item.end_mark.index, text)
+        if self.optional:
+            names = ", ".join(sorted(self.optional))
+            message = (
+                f"optional attributes ({names}): their uses in this file now say `name?`; "
+                "files that include this one must mark their uses too"
+            )
+            self.notes.append(Diagnostic(self.display, 1, 1, "ASN112", message))
+
+    # -- rules ------------------------------------------------------------------------
+
+    def rule(self, node: yaml.Node) -> None:
+        """A rule or the ``defaults``: member fields, members, expressions, templates."""
+        for key, value in _entries(node):
+            name = key.value
+            if name == "member":
+                self.edits.add(key.start_mark.index, key.end_mark.index, "member_fields")
+                for _, expr in _entries(value):
+                    rename_in_scalar(self.edits, expr, ROW)
+            elif name == "members":
+                self.members(value)
+            elif name == "share":
+                self._collect_uses(value)
+            elif name in _RULE_EXPRESSIONS:
+                for item in value.value if isinstance(value, yaml.SequenceNode) else [value]:
+                    rename_in_scalar(self.edits, item, _RULE_EXPRESSIONS[name])
+            elif name == "document":
+                for _, expr in _entries(value):
+                    rename_in_scalar(self.edits, expr, ASSOCIATION)
+            elif name in _RULE_TEMPLATES:
+                rename_in_scalar(self.edits, value, TEMPLATE)
+            elif name == "summarize":
+                self._summarize(value)
+            elif name == "abstract" and str(getattr(value, "value", "")).lower() != "true":
+                self._drop_key(node, "abstract")  # abstract: false says nothing
+
+    def _summarize(self, node: yaml.Node) -> None:
+        choose = _get(node, "choose")
+        if choose is not None:
+            rename_in_scalar(self.edits, choose, ROW)
+        into = _get(node, "into")
+        for entry in into.value if isinstance(into, yaml.SequenceNode) else []:
+            for _, template in _entries(entry):
+                rename_in_scalar(self.edits, template, TEMPLATE)
+
+    def role(self, node: yaml.Node) -> None:
+        """A role's keys: ``reoffer``, ``exptype``, its expressions and shared attributes."""
+        for key, value in _entries(node):
+            name = key.value
+            start, end = key.start_mark.index, value.end_mark.index
+            if name == "reoffer":
+                self.edits.add(start, end, "rejoin: true")
+            elif name == "exptype" and isinstance(value, yaml.ScalarNode):
+                source = self.edits.node_text(value)
+                exptype = flow_scalar(source, value, renamed_value(value.value, ROW))
+                self.edits.add(start, end, f"member_fields: {{exptype: {exptype}}}")
+            elif name in ("when", "requires"):
+                rename_in_scalar(self.edits, value, ROW if name == "when" else ASSOCIATION)
+            elif name == "share":
+                self._collect_uses(value)
+
+    def _drop_key(self, node: yaml.Node, key: str) -> None:
+        """Remove the entry ``key`` of a mapping (its whole line, in block style)."""
+        entries = _entries(node)
+        found = [(k, v) for k, v in entries if k.value == key]
+        if not found:
+            return
+        k, v = found[0]
+        if node.flow_style or not self.edits.alone_on_lines(k.start_mark.index, v.end_mark.index):
+            self._rebuild_flow(node, skip=key)
+        elif len(entries) == 1:
+            self.edits.add(k.start_mark.index, v.end_mark.index, "{}")
+        else:
+            start = self.edits.line_start(k.start_mark.index)
+            self.edits.add(start, self.edits.line_end(v.end_mark.index), "")
+
+    def _flow_text(self, node: yaml.Node, skip: str) -> str:
+        parts = [
+            self.edits.render(k.start_mark.index, v.end_mark.index)
+            for k, v in _entries(node)
+            if k.value != skip
+        ]
+        return "{" + ", ".join(parts) + "}"
+
+    def _rebuild_flow(self, node: yaml.Node, skip: str) -> None:
+        text = self._flow_text(node, skip)
+        self.edits.add(node.start_mark.index, node.end_mark.index, text)
+
+    # -- members ----------------------------------------------------------------------
+
+    def members(self, node: yaml.Node) -> None:
+        """A 0.x members list becomes a map from role name to role."""
+        if not isinstance(node, yaml.SequenceNode):
+            return
+        seen: dict[str, yaml.Node] = {}
+        entries: list[str] = []
+        for item in node.value:
+            name = self._role_name(item)
+            if name is None:
+                continue
+            if name in seen:
+                message = (
+                    f"two roles named {name!r} in one rule: in rule language 1.0 the roles of "
+                    f"a rule are a map, one entry per name; rename one of them"
+                )
+                self.errors.append(self._at(item, message))
+                continue
+            seen[name] = item
+            entries.append(self._member(item, name, bool(node.flow_style)))
+        if node.flow_style:
+            text = "{" + ", ".join(entries) + "}"
+            self.edits.add(node.start_mark.index, node.end_mark.index, text)
+
+    def _role_name(self, item: yaml.Node) -> str | None:
+        if isinstance(item, yaml.ScalarNode):
+            if item.value not in self.roles:
+                message = f"no shared role {item.value!r} in this file or the files it includes"
+                self.errors.append(self._at(item, message, "ASN305"))
+                return None
+            return self.roles[item.value]
+        role = _get(item, "role")
+        if not isinstance(role, yaml.ScalarNode):
+            self.errors.append(self._at(item, "a role without 'role:' (its name)", "ASN111"))
+            return None
+        return str(role.value)
+
+    def _member(self, item: yaml.Node, name: str, in_flow: bool) -> str:
+        """Edit one members item (block list) or return its 1.0 text (flow list)."""
+        if isinstance(item, yaml.ScalarNode):
+            text = f"{name}: {{extends: {item.value}}}"
+            if not in_flow:
+                self.edits.add(self.edits.dash(item), item.end_mark.index, text)
+            return text
+        self.role(item)
+        if in_flow or item.flow_style:
+            text = f"{name}: {self._flow_text(item, skip='role')}"
+            if not in_flow:
+                self.edits.add(self.edits.dash(item), item.end_mark.index, text)
+            return text
+        self._block_member(item, name)
+        return ""
+
+    def _block_member(self, item: yaml.MappingNode, name: str) -> None:
+        dash = self.edits.dash(item)
+        entries = _entries(item)
+        role_key, role_value = next((k, v) for k, v in entries if k.value == "role")
+        others = [(k, v) for k, v in entries if k.value != "role"]
+        if not others:
+            self.edits.add(dash, role_value.end_mark.index, f"{name}: {{}}")
+        elif entries[0][0] is role_key:
+            self.edits.add(dash, role_value.end_mark.index, f"{name}:")
+        else:
+            first_key = entries[0][0]
+            indent = " " * first_key.start_mark.column
+            self.edits.add(dash, first_key.start_mark.index, f"{name}:{self.edits.newline}{indent}")
+            start = self.edits.line_start(role_key.start_mark.index)
+            self.edits.add(start, self.edits.line_end(role_value.end_mark.index), "")
+
+    # -- final pass -------------------------------------------------------------------
+
+    def final_pass(self, key: yaml.ScalarNode, node: yaml.Node) -> None:
+        """Top-level ``reoffer: [{when: C}]`` becomes ``final_pass: [C]``."""
+        self.edits.add(key.start_mark.index, key.end_mark.index, "final_pass")
+        for item in node.value if isinstance(node, yaml.SequenceNode) else []:
+            when = _get(item, "when")
+            if when is None:
+                self.errors.append(self._at(item, "a reoffer entry without 'when:'", "ASN111"))
+                continue
+            rename_in_scalar(self.edits, when, ROW)
+            if item.flow_style or node.flow_style:
+                source = self.edits.node_text(when)
+                value = renamed_value(str(when.value), ROW)
+                text = flow_scalar(source, when, value) if node.flow_style else source
+                self.edits.add(item.start_mark.index, item.end_mark.index, text)
+            else:
+                self.edits.add(item.start_mark.index, when.start_mark.index, "")
+
+
+def _first_set(node: yaml.SequenceNode) -> str:
+    """A 0.x attribute's column list as a 1.0 expression."""
+    columns = [str(item.value) for item in node.value if isinstance(item, yaml.ScalarNode)]
+    return columns[0] if len(columns) == 1 else f"first_set({', '.join(columns)})"
+
+
+__all__ = ["Upgrade", "rename_first", "shared_role_names", "upgrade_file"]
