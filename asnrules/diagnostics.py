@@ -43,6 +43,7 @@ CODES: dict[str, str] = {
     "ASN123": "yaml-recursive-alias",
     "ASN124": "limit-yaml-depth",
     "ASN125": "yaml-bad-character",
+    "ASN130": "upgrade-review",
     "ASN201": "expr-syntax",
     "ASN202": "expr-unknown-name",
     "ASN203": "expr-unknown-function",

@@ -396,3 +396,23 @@ def test_crlf_kept(tmp_path: Path) -> None:
         "asnrules: 1.0\nrules:\n  R:\n    asn_type: x\n    members:\n      s:\n        when: a\n"
     )
     assert after == expected.replace("\n", "\r\n")
+
+
+def test_inherited_members_are_flagged(tmp_path: Path) -> None:
+    """0.x members replaced inherited ones; 1.0 merges them: the upgrade says where."""
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "defaults:\n  members: [{role: a}]\nrules:\n  B:\n    abstract: true\n"
+        "    members: [{role: b}]\n  C:\n    extends: [B]\n    asn_type: x\n"
+        "  D:\n    asn_type: x\n    members:\n      - role: d\n"
+        "  E:\n    abstract: true\n    extends: [F]\n    members: [{role: e}]\n"
+        "  F:\n    abstract: true\n    asn_type: x\n",
+        encoding="utf-8",
+    )
+    notes = upgrade_file(path).notes
+    assert [(n.line, n.code, n.severity.value) for n in notes] == [
+        (7, "ASN130", "warning"),
+        (13, "ASN130", "warning"),
+    ]
+    assert "'defaults', 'B'" in notes[0].message
+    assert "'defaults', 'D'" in notes[1].message

@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from asnrules.diagnostics import AsnRulesError, Diagnostic
+from asnrules.diagnostics import AsnRulesError, Diagnostic, Severity
 from asnrules.language.documents import resolve_ruleset_path
 from asnrules.language.positions import load_yaml
 from asnrules.language.upgrade_bases import move_bases
@@ -76,8 +76,10 @@ def upgrade_file(path: Path) -> Upgrade:
     text = path.read_bytes().decode("utf-8")
     if isinstance(data, dict) and str(data.get("asnrules", "")) == "1.0":
         return Upgrade(path, text, text)
-    roles = shared_role_names(path, data if isinstance(data, dict) else {})
-    first = _Pass(text, display, roles)
+    document = data if isinstance(data, dict) else {}
+    included = _includes(path, document, (path.resolve(),))
+    first = _Pass(text, display, shared_role_names(included, document))
+    first.inherited = inherited_members(included, document)
     first.document(compose(text))
     if first.errors:
         raise AsnRulesError(first.errors)
@@ -88,20 +90,71 @@ def upgrade_file(path: Path) -> Upgrade:
     return Upgrade(path, text, after, first.notes)
 
 
-def shared_role_names(path: Path, data: dict[str, Any]) -> dict[str, str]:
-    """Shared role -> its role name, from the files ``path`` includes and then ``path``.
+def shared_role_names(included: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, str]:
+    """Shared role -> its role name, from the included files and then the file ``data``.
 
-    Includes are found as the loader finds them (relative to the including file, else a
-    bundled ruleset). A shared role written in 1.0 has no ``role:``; its name is its key.
+    A shared role written in 1.0 has no ``role:``; its name is its key.
     """
     names: dict[str, str] = {}
-    for include in _includes(path, data, (path.resolve(),)):
-        names.update(_roles_of(include))
-    names.update(_roles_of(data))
+    for document in [*included, data]:
+        names.update(_roles_of(document))
     return names
 
 
+def inherited_members(included: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, list[str]]:
+    """Rule of ``data`` -> the pieces writing ``members`` it is made of, when two or more.
+
+    In 0.x the last ``members`` (through ``defaults`` and ``extends``) replaced the
+    others; in 1.0 they merge by role name, so such a rule may have roles it did not have.
+    """
+    pieces: dict[str, Any] = {}
+    for document in [*included, data]:
+        for section in ("bases", "rules"):
+            written = document.get(section)
+            pieces.update(written if isinstance(written, dict) else {})
+    rules = data.get("rules")
+    defaults = data.get("defaults")
+    found: dict[str, list[str]] = {}
+    for name, rule in rules.items() if isinstance(rules, dict) else ():
+        if not isinstance(rule, dict) or str(rule.get("abstract", "")).lower() == "true":
+            continue
+        queue = [(name, rule)]
+        if isinstance(defaults, dict):
+            queue.insert(0, ("defaults", defaults))
+        writers = _writing_members(queue, pieces)
+        if len(writers) > 1:
+            found[name] = writers
+    return found
+
+
+def _extended(rule: dict[str, Any], pieces: dict[str, Any], own: str) -> list[tuple[str, Any]]:
+    """The pieces ``rule`` extends (a rule extending its own name: an overlay, skipped)."""
+    extends = rule.get("extends") or []
+    names = [str(n) for n in ([extends] if isinstance(extends, str) else extends)]
+    return [(n, pieces.get(n)) for n in names if n != own]
+
+
+def _writing_members(queue: list[tuple[str, Any]], pieces: dict[str, Any]) -> list[str]:
+    """The names of the pieces of ``queue``, and of what they extend, writing ``members``."""
+    seen: set[str] = set()
+    writers: list[str] = []
+    while queue:
+        name, piece = queue.pop(0)
+        if not isinstance(piece, dict) or name in seen:
+            continue
+        seen.add(name)
+        if "members" in piece:
+            writers.append(name)
+        queue += _extended(piece, pieces, name)
+    return writers
+
+
 def _includes(path: Path, data: dict[str, Any], chain: tuple[Path, ...]) -> list[dict[str, Any]]:
+    """The documents ``data`` includes, depth first, found as the loader finds them.
+
+    A path relative to the including file, else a bundled ruleset; unreadable files and
+    cycles are skipped (the loader reports them).
+    """
     found: list[dict[str, Any]] = []
     include = data.get("include") or []
     for name in [include] if isinstance(include, str) else include:
@@ -151,12 +204,16 @@ class _Pass:
         self.errors: list[Diagnostic] = []
         self.notes: list[Diagnostic] = []
         self.optional: set[str] = set()
+        self.inherited: dict[str, list[str]] = {}
+        """Rules whose ``members`` merge with inherited ones in 1.0 (see inherited_members)."""
         self.uses: list[tuple[yaml.ScalarNode, bool]] = []
         """Items of share lists and groups: the node, and whether it is in a flow list."""
 
     def _at(self, node: yaml.Node, message: str, code: str = "ASN112") -> Diagnostic:
         mark = node.start_mark
-        return Diagnostic(self.display, mark.line + 1, mark.column + 1, code, message)
+        severity = Severity.WARNING if code == "ASN130" else Severity.ERROR
+        line, col = mark.line + 1, mark.column + 1
+        return Diagnostic(self.display, line, col, code, message, severity=severity)
 
     def document(self, root: yaml.Node | None) -> None:
         """Edit every 0.x construct of the document ``root``."""
@@ -185,8 +242,9 @@ class _Pass:
             elif name == "defaults":
                 self.rule(value)
             elif name == "rules":
-                for _, rule in _entries(value):
+                for rule_key, rule in _entries(value):
                     self.rule(rule)
+                    self._review_members(rule_key, rule)
             elif name == "reoffer":
                 self.final_pass(key, value)
         self._mark_optional()
@@ -237,7 +295,9 @@ class _Pass:
                 f"optional attributes ({names}): their uses in this file now say `name?`; "
                 "files that include this one must mark their uses too"
             )
-            self.notes.append(Diagnostic(self.display, 1, 1, "ASN112", message))
+            self.notes.append(
+                Diagnostic(self.display, 1, 1, "ASN130", message, severity=Severity.WARNING)
+            )
 
     # -- rules ------------------------------------------------------------------------
 
@@ -265,6 +325,17 @@ class _Pass:
                 self._summarize(value)
             elif name == "abstract" and str(getattr(value, "value", "")).lower() != "true":
                 self._drop_key(node, "abstract")  # abstract: false says nothing
+
+    def _review_members(self, key: yaml.ScalarNode, rule: yaml.Node) -> None:
+        writers = self.inherited.get(key.value)
+        if writers is None:
+            return
+        names = ", ".join(repr(w) for w in writers)
+        message = (
+            f"rule {key.value!r}: the members of {names} now merge by role name (in 0.x the "
+            "last replaced the others): check the roles it ends up with"
+        )
+        self.notes.append(self._at(_get(rule, "members") or key, message, "ASN130"))
 
     def _summarize(self, node: yaml.Node) -> None:
         choose = _get(node, "choose")
