@@ -34,7 +34,8 @@ def _blocks(name: str) -> list[tuple[str, str]]:
     return [((m.group(1) or "").strip(), m.group(2)) for m in _BLOCK.finditer(text)]
 
 
-def _loader_reads_1_0(tmp_path: Path) -> bool:
+def loader_reads_1_0(tmp_path: Path) -> bool:
+    """Whether this loader reads rule language 1.0 (a file with a ``bases`` section)."""
     probe = tmp_path / "probe.yaml"
     probe.write_text("asnrules: 1.0\nbases:\n  B: {select: [true]}\n", encoding="utf-8")
     try:
@@ -70,7 +71,7 @@ def test_complete_rule_files_load(tmp_path: Path) -> None:
     """The blocks of docs/language.md marked as complete rule files load as they stand."""
     files = [text for marker, text in _blocks("language.md") if marker == COMPLETE]
     assert len(files) >= 2
-    if not _loader_reads_1_0(tmp_path):
+    if not loader_reads_1_0(tmp_path):
         pytest.skip("this loader does not read rule language 1.0 yet (bases, members maps)")
     for i, text in enumerate(files):
         path = tmp_path / f"example{i}.yaml"
