@@ -181,6 +181,8 @@ def test_final_pass(tmp_path: Path) -> None:
         """,
     )
     _same(_upgrade(tmp_path, "reoffer: [{when: is_ta}]\n"), "final_pass: [is_ta]\n")
+    described = "reoffer:\n  - description: TAs\n    when: is_ta   # last\n  - when: x\n"
+    _same(_upgrade(tmp_path, described), "final_pass:\n  # TAs\n  - is_ta   # last\n  - x\n")
 
 
 def test_abstract_rules_become_bases(tmp_path: Path) -> None:

@@ -475,8 +475,23 @@ class _Pass:
                 value = renamed_value(str(when.value), ROW)
                 text = flow_scalar(source, when, value) if node.flow_style else source
                 self.edits.add(item.start_mark.index, item.end_mark.index, text)
-            else:
+            elif len(_entries(item)) == 1:
                 self.edits.add(item.start_mark.index, when.start_mark.index, "")
+            else:
+                self._final_pass_item(item, when)
+
+    def _final_pass_item(self, item: yaml.MappingNode, when: yaml.Node) -> None:
+        """A block entry with more than ``when``: its ``description`` becomes a comment."""
+        last = max(v.end_mark.index for _, v in _entries(item))
+        source = self.edits.node_text(when)
+        self.edits.add(item.start_mark.index, last, source)
+        description = _get(item, "description")
+        if isinstance(description, yaml.ScalarNode):
+            dash = self.edits.dash(item)
+            indent = self.edits.text[self.edits.line_start(dash) : dash]
+            comment = " ".join(str(description.value).split())
+            line = self.edits.line_start(dash)
+            self.edits.add(line, line, f"{indent}# {comment}{self.edits.newline}")
 
 
 def _first_set(node: yaml.SequenceNode) -> str:
