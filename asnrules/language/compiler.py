@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from asnrules.engine.scope import MEMBER, Compiled, Scope, columns_read
-from asnrules.engine.values import DEFAULT_NOT_SET, as_text, same
+from asnrules.engine.values import DEFAULT_NOT_SET, as_number, as_text, same
 from asnrules.language import expressions as ex
 from asnrules.language.functions import ASSOCIATION, FUNCTIONS, ROW
 from asnrules.language.regexcheck import unsafe_reason
@@ -495,24 +495,22 @@ def _constant(value: Any) -> Compiled:
 
 
 def _number(value: Any) -> int | float | None:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, (int, float)):
-        return value
-    try:
-        return float(as_text(value))
-    except ValueError:
-        return None
+    """``value`` as a number for ``<``/``>``: a set of one value is that value."""
+    return as_number(value if isinstance(value, (int, float)) else as_text(value))
 
 
 def _contains(container: Any, item: Any) -> bool:
-    if container is None or isinstance(container, (int, float, bool)):
+    """``item in container``: null is in nothing, and nothing is in text or a number."""
+    if item is None or container is None or isinstance(container, (str, int, float, bool)):
         return False
     if isinstance(item, tuple):
-        return not isinstance(container, str) and item in container
+        return item in container
+    if isinstance(item, (int, float)) and not isinstance(item, bool):
+        return any(same(c, item) for c in container)
     key = as_text(item).lower()
-    if isinstance(container, str):
-        return key in container.lower()
     if isinstance(container, dict):
         return key in container
-    return any(as_text(c).lower() == key for c in container)
+    return any(
+        as_text(c).lower() == key or (isinstance(c, (int, float)) and same(c, item))
+        for c in container
+    )

@@ -8,13 +8,14 @@ its documentation and an example that ``tests/test_functions.py`` parses and che
 from __future__ import annotations
 
 import fnmatch
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from asnrules.engine.values import as_text
+from asnrules.engine.values import as_number, as_text
 
 ROW = "row"
 ASSOCIATION = "association"
@@ -95,10 +96,8 @@ def _join(items: Any, sep: str = "-") -> str:
 
 
 def _pad(value: Any, width: Any) -> str:
-    try:
-        size = int(as_text(width))
-    except ValueError:
-        size = 0
+    number = as_number(width if isinstance(width, (int, float)) else as_text(width))
+    size = int(number) if number is not None and math.isfinite(number) else 0
     return as_text(value).rjust(size, "0")
 
 
