@@ -225,7 +225,8 @@ for _fn in (
         1,
         1,
         "True when the value is present (not one of the ruleset's not-set values). A bare "
-        "column in a condition means the same.",
+        "column used as a condition (select, when) means the same; a named condition says "
+        "is_set(column).",
         "is_set(bkgdtarg)",
         lambda scope, arg: scope.truth(arg(scope)),
         lazy=True,
