@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from asnrules.language import compiler, expressions
-from asnrules.language.functions import ROW
+from asnrules.language.functions import FUNCTIONS, ROW
 
 DATA_FILE = Path(__file__).parent / "data" / "expressions.yaml"
 DATA = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
@@ -144,10 +144,16 @@ def test_syntax_error_hints(text: str, col: int, hint: str) -> None:
     assert (info.value.col, info.value.message.split("; ")[-1].endswith(hint)) == (col, True)
 
 
-@pytest.mark.parametrize("row", [{}, {"width": "x"}])
-def test_pad_width_that_is_not_a_number(row: dict[str, str]) -> None:
-    try:
-        fn = _compile({"expr": "pad(program, width)"})
-    except compiler.CompileError:
-        return
-    assert isinstance(fn(compiler.Scope({"program": "1", **row}, NOT_SET)), str)
+@pytest.mark.parametrize("width", ["width", "'3'", "'x'"])
+def test_pad_width_that_is_not_a_number_is_a_type_error(width: str) -> None:
+    with pytest.raises(compiler.CompileError) as info:
+        _compile({"expr": f"pad(program, {width})"})
+    assert (info.value.code, info.value.col) == ("ASN223", 14)
+
+
+@pytest.mark.parametrize(
+    ("width", "padded"), [(5, "00001"), (2.5, "01"), ("3", "001"), ("x", "1"), (None, "1")]
+)
+def test_pad_width_at_run_time(width: object, padded: str) -> None:
+    """A width of unknown type (say a member field) that is no number pads nothing."""
+    assert FUNCTIONS["pad"].impl("1", width) == padded

@@ -182,12 +182,12 @@ def _literal(
 
 
 def _absent(
-    value: str | int, column: str, held: frozenset[str], ruleset: Ruleset, pool: PoolValues
+    value: str | float, column: str, held: frozenset[str], ruleset: Ruleset, pool: PoolValues
 ) -> str | None:
     """The warning for ``value`` when ``column`` of the pool never holds it, else None.
 
     Values compare as the engine compares them (:func:`~asnrules.engine.values.same`): strings
-    case-insensitively, an integer with a string of digits as numbers.
+    case-insensitively, a number with text as numbers.
     """
     text = str(value).lower()
     if text in ruleset.not_set or text in held or any(same(value, v) for v in held):

@@ -7,6 +7,7 @@ the members of an association share) are Python ``frozenset``/``set`` objects.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from typing import Any
 
@@ -30,7 +31,7 @@ def is_set(value: Any, not_set: Collection[str] = DEFAULT_NOT_SET) -> bool:
         return value
     if isinstance(value, str):
         return value.lower() not in not_set
-    if isinstance(value, int):
+    if isinstance(value, (int, float)):
         return value != 0
     if isinstance(value, (set, frozenset, list, tuple, dict)):
         return len(value) > 0
@@ -50,10 +51,35 @@ def as_text(value: Any) -> str:
     return str(value)
 
 
-def same(left: Any, right: Any) -> bool:
-    """Case-insensitive equality for strings, plain equality otherwise.
+_NUMBER = re.compile(r"\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?\s*")
 
-    A set of one value (what the members of an association share) equals that value.
+
+def as_number(value: Any) -> int | float | None:
+    """Return ``value`` as a number, or ``None`` when it is not one.
+
+    Numbers are themselves (``true``/``false`` are 1/0); text is a number when it is written
+    in decimal notation (``'01'``, ``'-0.5'``, ``'1.5e3'``): ``'nan'``, ``'inf'`` and
+    ``'1_000'`` are not numbers. Anything else (null, sets, lists) is not a number.
+    """
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str) and _NUMBER.fullmatch(value):
+        return float(value)
+    return None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def same(left: Any, right: Any) -> bool:
+    """Case-insensitive equality for strings; numeric equality when one side is a number.
+
+    A set of one value (what the members of an association share) equals that value. Text
+    compared with a number is compared as a number (``'01' == 1``, ``'1.50' == 1.5``); text
+    that is not a number equals no number.
     """
     if (
         isinstance(left, (set, frozenset))
@@ -69,8 +95,8 @@ def same(left: Any, right: Any) -> bool:
         right = next(iter(right))
     if isinstance(left, str) and isinstance(right, str):
         return left.lower() == right.lower()
-    if isinstance(left, int) and isinstance(right, str) and right.isdigit():
-        return left == int(right)
-    if isinstance(right, int) and isinstance(left, str) and left.isdigit():
-        return right == int(left)
+    if _is_number(left) and isinstance(right, str):
+        return as_number(right) == left
+    if _is_number(right) and isinstance(left, str):
+        return as_number(left) == right
     return bool(left == right)

@@ -1,9 +1,10 @@
 """Compile expression trees into Python closures, checking names, arity and patterns.
 
-All checks happen here, before any pool row is seen: names are resolved against the
-ruleset's definitions, functions against :data:`asnrules.functions.FUNCTIONS`, literal
-patterns are compiled, and the columns an expression reads are recorded so that a pool
-lacking one can be rejected up front. A compiled expression is a function of a
+All checks happen here, before any pool row is seen: types are checked
+(:mod:`asnrules.language.typecheck`), names are resolved against the ruleset's
+definitions, functions against :data:`asnrules.functions.FUNCTIONS`, literal patterns
+are compiled, and the columns an expression reads are recorded so that a pool lacking
+one can be rejected up front. A compiled expression is a function of a
 :class:`Scope`.
 """
 
@@ -16,10 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from asnrules.engine.scope import MEMBER, Compiled, Scope, columns_read
-from asnrules.engine.values import DEFAULT_NOT_SET, as_text, same
+from asnrules.engine.values import DEFAULT_NOT_SET, as_number, as_text, same
 from asnrules.language import expressions as ex
+from asnrules.language import typecheck
 from asnrules.language.functions import ASSOCIATION, FUNCTIONS, ROW
 from asnrules.language.regexcheck import unsafe_reason
+from asnrules.language.types import Type
 
 MAX_DEPTH = 200
 """Deepest an expression may nest once the named definitions it uses are counted in
@@ -43,14 +46,15 @@ class CompileError(Exception):
 class Definitions:
     """Named, reusable definitions a ruleset offers to its expressions.
 
-    Names are lower-case. ``conditions`` and ``values`` hold parsed expressions with a
-    ``locate`` callback used to report errors inside them.
+    Names are lower-case. ``expressions`` holds the parsed ``conditions`` and ``values``;
+    ``conditions`` names those that must be boolean (ASN224).
     """
 
     lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
     maps: dict[str, dict[str, str]] = field(default_factory=dict)
     tables: dict[str, frozenset[tuple[str, ...]]] = field(default_factory=dict)
     expressions: dict[str, ex.Node] = field(default_factory=dict)
+    conditions: frozenset[str] = frozenset()
     columns: frozenset[str] = frozenset()
     optional_columns: frozenset[str] = frozenset()
     not_set: frozenset[str] = DEFAULT_NOT_SET
@@ -59,6 +63,9 @@ class Definitions:
         """Every defined name."""
         return set(self.lists) | set(self.maps) | set(self.tables) | set(self.expressions)
 
+
+BUILTIN_TYPES = {"candidate": Type.CANDIDATE, "first": Type.MEMBER, "sequence": Type.NUMBER}
+"""Types of the association built-ins that are not text."""
 
 ASSOCIATION_BUILTINS = (
     "candidate",
@@ -89,6 +96,9 @@ class Compiler:
     columns_used: dict[str, int] = field(default_factory=dict)
     _cache: dict[str, Compiled] = field(default_factory=dict)
     _depths: dict[str, int] = field(default_factory=dict)
+    _types: dict[str, Type] = field(default_factory=dict)
+    _failed: set[str] = field(default_factory=set)
+    """Definitions (``context:name``) that did not compile: of type ``any`` from then on."""
     _active: list[str] = field(default_factory=list)
     reads: dict[int, tuple[Compiled, frozenset[str]]] = field(default_factory=dict)
     """Columns each compiled expression may read, by ``id`` of its closure, the closure
@@ -137,8 +147,9 @@ class Compiler:
         context: str,
         attributes: Iterable[str] = (),
         roles: Iterable[str] = (),
-    ) -> tuple[Compiled, int]:
-        """Compile ``node``; return the closure and its depth, definitions counted in."""
+    ) -> tuple[Compiled, int, Type]:
+        """Compile ``node``; return the closure, its depth (definitions counted in), its type."""
+        kind = self.type_of(node, context, attributes, roles)
         builder = _Build(self, context, frozenset(attributes), frozenset(roles))
         self._reading.append(set())
         try:
@@ -155,7 +166,60 @@ class Compiler:
                 node.line,
                 node.col,
             )
-        return compiled, builder.deepest
+        return compiled, builder.deepest, kind
+
+    def type_of(
+        self,
+        node: ex.Node,
+        context: str = ROW,
+        attributes: Iterable[str] = (),
+        roles: Iterable[str] = (),
+    ) -> Type:
+        """The static type of ``node`` (arguments as for :meth:`compile`).
+
+        Raises
+        ------
+        CompileError
+            At the first type error (ASN220-ASN224), or an error of a named definition
+            the expression uses.
+        """
+        names, role_names = frozenset(attributes), frozenset(roles)
+
+        def resolve(name: ex.Name, where: str) -> Type:
+            return self._name_type(name, where, names, role_names)
+
+        try:
+            return typecheck.infer(node, context, resolve)
+        except typecheck.TypeCheckError as exc:
+            raise CompileError(exc.code, exc.message, exc.line, exc.col) from None
+
+    def _name_type(
+        self, node: ex.Name, context: str, attributes: frozenset[str], roles: frozenset[str]
+    ) -> Type:
+        """The type of a name, looked up as :class:`_Build` looks it up."""
+        name, defs = node.name, self.definitions
+        for kind, names in (
+            (Type.LIST, defs.lists),
+            (Type.MAP, defs.maps),
+            (Type.TABLE, defs.tables),
+        ):
+            if name in names:
+                return kind
+        if context == ASSOCIATION:
+            if name in attributes:
+                return Type.SET
+            if name in ASSOCIATION_BUILTINS:
+                return BUILTIN_TYPES.get(name, Type.TEXT)
+            return Type.MEMBER if name in roles else Type.ANY
+        if name == "member":
+            return Type.MEMBER if context == MEMBER else Type.ANY
+        where = MEMBER if context == MEMBER else ROW
+        if f"{where}:{name}" in self._failed:
+            return Type.ANY
+        if name in defs.expressions:
+            self.definition(name, node, where)
+            return self._types.get(f"{where}:{name}", Type.ANY)
+        return Type.TEXT
 
     def definition(self, name: str, node: ex.Node, context: str = ROW) -> Compiled:
         """Compile (once per context) the named condition or value ``name``.
@@ -174,8 +238,10 @@ class Compiler:
             )
         self._active.append(name)
         try:
-            compiled, depth = self._compile(self.definitions.expressions[name], context)
+            compiled, depth, kind = self._compile(self.definitions.expressions[name], context)
+            self._boolean(name, kind)
         except CompileError as exc:
+            self._failed.add(key)
             if context == ROW and exc.code == "ASN207" and self.member_only(name):
                 raise CompileError(
                     "ASN207",
@@ -190,8 +256,26 @@ class Compiler:
             self._active.pop()
         self._cache[key] = compiled
         self._depths[key] = depth
+        self._types[key] = kind
         self._definition_reads[key] = self.reads[id(compiled)][1]
         return compiled
+
+    def _boolean(self, name: str, kind: Type) -> None:
+        """Raise ASN224 when ``name`` is a condition of type ``kind`` that is not boolean."""
+        if name not in self.definitions.conditions or kind in (Type.BOOL, Type.ANY):
+            return
+        node = self.definitions.expressions[name]
+        fix = (
+            f": to test that it is set write is_set({node.name})"
+            if isinstance(node, ex.Name)
+            else "; values that are not conditions go under 'values'"
+        )
+        raise CompileError(
+            typecheck.CONDITION_NOT_BOOL,
+            f"condition {name!r} gives {kind.value}, not true/false{fix}",
+            node.line,
+            node.col,
+        )
 
     def depth(self, name: str, context: str = ROW) -> int:
         """Depth of a compiled definition, the definitions it uses counted in."""
@@ -495,24 +579,22 @@ def _constant(value: Any) -> Compiled:
 
 
 def _number(value: Any) -> int | float | None:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, (int, float)):
-        return value
-    try:
-        return float(as_text(value))
-    except ValueError:
-        return None
+    """``value`` as a number for ``<``/``>``: a set of one value is that value."""
+    return as_number(value if isinstance(value, (int, float)) else as_text(value))
 
 
 def _contains(container: Any, item: Any) -> bool:
-    if container is None or isinstance(container, (int, float, bool)):
+    """``item in container``: null is in nothing, and nothing is in text or a number."""
+    if item is None or container is None or isinstance(container, (str, int, float, bool)):
         return False
     if isinstance(item, tuple):
-        return not isinstance(container, str) and item in container
+        return item in container
+    if isinstance(item, (int, float)) and not isinstance(item, bool):
+        return any(same(c, item) for c in container)
     key = as_text(item).lower()
-    if isinstance(container, str):
-        return key in container.lower()
     if isinstance(container, dict):
         return key in container
-    return any(as_text(c).lower() == key for c in container)
+    return any(
+        as_text(c).lower() == key or (isinstance(c, (int, float)) and same(c, item))
+        for c in container
+    )

@@ -46,9 +46,9 @@ class Name(Node):
 
 @dataclass(frozen=True)
 class Literal(Node):
-    """A string, integer or boolean constant."""
+    """A string, number or boolean constant (a number with a decimal point is a float)."""
 
-    value: str | int | bool
+    value: str | int | float | bool
 
 
 @dataclass(frozen=True)
@@ -160,8 +160,9 @@ class _Build(Transformer_NonRecursive[Token, Node]):
     def string(self, meta: object, children: list[Token]) -> Node:
         return Literal(*_pos(children[0]), _unquote(str(children[0])))
 
-    def integer(self, meta: object, children: list[Token]) -> Node:
-        return Literal(*_pos(children[0]), int(children[0]))
+    def number(self, meta: object, children: list[Token]) -> Node:
+        text = str(children[0])
+        return Literal(*_pos(children[0]), float(text) if "." in text else int(text))
 
     def true(self, meta: object, children: list[Token]) -> Node:
         return Literal(*_pos(meta), True)
@@ -227,7 +228,7 @@ def _unquote(token: str) -> str:
 _TOKEN_NAMES = {
     "NAME": "a name",
     "STRING": "a string",
-    "INT": "a number",
+    "NUMBER": "a number",
     "COMPARE": "a comparison",
     "LPAR": "'('",
     "RPAR": "')'",

@@ -1,20 +1,24 @@
 """The functions of the expression language, in one documented registry.
 
-Each entry says how many arguments it takes, in which contexts it may be used, which
-arguments must be literal patterns (compiled once, when the rule is loaded), and carries
-its documentation and an example that ``tests/test_functions.py`` parses and checks.
+Each entry says how many arguments it takes and of which types (checked by
+:mod:`asnrules.language.typecheck`), what type it gives, in which contexts it may be
+used, which arguments must be literal patterns (compiled once, when the rule is loaded),
+and carries its documentation and an example that ``tests/test_functions.py`` parses and
+checks.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from asnrules.engine.values import as_text
+from asnrules.engine.values import as_number, as_text
+from asnrules.language.types import COLLECTION, CONTAINER, EVERYTHING, VALUE, Param, Type
 
 ROW = "row"
 ASSOCIATION = "association"
@@ -45,6 +49,14 @@ class Function:
         Index of an argument that must be a literal pattern, compiled by ``compile_pattern``.
     compile_pattern : callable or None
         Turns the literal into the object passed to ``impl`` instead of the string.
+    params : tuple of Param
+        The parameters and the types each accepts, in order (a ``repeated`` last one
+        takes the remaining arguments).
+    result : Type
+        The type of the result.
+    result_of_arguments : bool
+        Whether the result has instead the type the arguments have in common (``any``
+        when they differ).
     """
 
     name: str
@@ -57,6 +69,9 @@ class Function:
     contexts: tuple[str, ...] = (ROW, ASSOCIATION)
     pattern_arg: int | None = None
     compile_pattern: Callable[[str], Any] | None = None
+    params: tuple[Param, ...] = ()
+    result: Type = Type.ANY
+    result_of_arguments: bool = False
 
 
 FUNCTIONS: dict[str, Function] = {}
@@ -95,10 +110,8 @@ def _join(items: Any, sep: str = "-") -> str:
 
 
 def _pad(value: Any, width: Any) -> str:
-    try:
-        size = int(as_text(width))
-    except ValueError:
-        size = 0
+    number = as_number(width if isinstance(width, (int, float)) else as_text(width))
+    size = int(number) if number is not None and math.isfinite(number) else 0
     return as_text(value).rjust(size, "0")
 
 
@@ -135,6 +148,8 @@ for _fn in (
         "any(bkgdtarg, is_psf)",
         lambda scope, *args: any(scope.truth(a(scope)) for a in args),
         lazy=True,
+        params=(Param("conditions", EVERYTHING, repeated=True),),
+        result=Type.BOOL,
     ),
     Function(
         "all",
@@ -144,6 +159,8 @@ for _fn in (
         "all(bkgdtarg, is_psf)",
         lambda scope, *args: all(scope.truth(a(scope)) for a in args),
         lazy=True,
+        params=(Param("conditions", EVERYTHING, repeated=True),),
+        result=Type.BOOL,
     ),
     Function(
         "notany",
@@ -153,6 +170,8 @@ for _fn in (
         "notany(bkgdtarg, is_psf)",
         lambda scope, *args: not any(scope.truth(a(scope)) for a in args),
         lazy=True,
+        params=(Param("conditions", EVERYTHING, repeated=True),),
+        result=Type.BOOL,
     ),
     Function(
         "notall",
@@ -162,6 +181,8 @@ for _fn in (
         "notall(bkgdtarg, is_psf)",
         lambda scope, *args: not all(scope.truth(a(scope)) for a in args),
         lazy=True,
+        params=(Param("conditions", EVERYTHING, repeated=True),),
+        result=Type.BOOL,
     ),
     Function(
         "regex",
@@ -173,6 +194,8 @@ for _fn in (
         _fullmatch,
         pattern_arg=1,
         compile_pattern=_regex,
+        params=(Param("value", VALUE), Param("pattern", frozenset({Type.TEXT}))),
+        result=Type.BOOL,
     ),
     Function(
         "match",
@@ -184,6 +207,8 @@ for _fn in (
         _fullmatch,
         pattern_arg=1,
         compile_pattern=_glob,
+        params=(Param("value", VALUE), Param("pattern", frozenset({Type.TEXT}))),
+        result=Type.BOOL,
     ),
     Function(
         "contains",
@@ -192,16 +217,21 @@ for _fn in (
         "Case-insensitive substring test.",
         "contains(visitype, 'wfsc')",
         lambda value, text: value is not None and as_text(text).lower() in as_text(value).lower(),
+        params=(Param("value", VALUE), Param("part", VALUE)),
+        result=Type.BOOL,
     ),
     Function(
         "is_set",
         1,
         1,
         "True when the value is present (not one of the ruleset's not-set values). A bare "
-        "column in a condition means the same.",
+        "column used as a condition (select, when) means the same; a named condition says "
+        "is_set(column).",
         "is_set(bkgdtarg)",
         lambda scope, arg: scope.truth(arg(scope)),
         lazy=True,
+        params=(Param("value", EVERYTHING),),
+        result=Type.BOOL,
     ),
     Function(
         "first",
@@ -211,6 +241,8 @@ for _fn in (
         "first(pupil, grating)",
         lambda scope, *args: next((v for v in (a(scope) for a in args) if scope.truth(v)), None),
         lazy=True,
+        params=(Param("values", EVERYTHING, repeated=True),),
+        result_of_arguments=True,
     ),
     Function(
         "pad",
@@ -219,6 +251,8 @@ for _fn in (
         "The value as text, zero-padded on the left to the given width.",
         "pad(program, 5)",
         _pad,
+        params=(Param("value", VALUE), Param("width", frozenset({Type.NUMBER}))),
+        result=Type.TEXT,
     ),
     Function(
         "join",
@@ -228,6 +262,8 @@ for _fn in (
         "dropping empty parts; a part that is a set of values is joined first.",
         "join([opt_elem, opt_elem2])",
         _join,
+        params=(Param("items", COLLECTION | VALUE), Param("separator", VALUE)),
+        result=Type.TEXT,
     ),
     Function(
         "prefix",
@@ -239,6 +275,8 @@ for _fn in (
             (as_text(text(scope)) + as_text(v)) if scope.truth(v := value(scope)) else ""
         ),
         lazy=True,
+        params=(Param("text", VALUE), Param("value", VALUE)),
+        result=Type.TEXT,
     ),
     Function(
         "stem",
@@ -247,6 +285,8 @@ for _fn in (
         "A file name without its extension.",
         "stem(filename)",
         _stem,
+        params=(Param("name", VALUE),),
+        result=Type.TEXT,
     ),
     Function(
         "strip_suffix",
@@ -255,6 +295,8 @@ for _fn in (
         "A name without its trailing '_suffix' or '-suffix' when the suffix is in the list.",
         "strip_suffix('jw_00001_rate', ['rate', 'cal'])",
         _strip_suffix,
+        params=(Param("name", VALUE), Param("suffixes", COLLECTION)),
+        result=Type.TEXT,
     ),
     Function(
         "resuffix",
@@ -264,6 +306,8 @@ for _fn in (
         "returned unchanged.",
         "resuffix(filename, 'uncal', 'rate')",
         _resuffix,
+        params=(Param("name", VALUE), Param("old", VALUE), Param("new", VALUE)),
+        result=Type.TEXT,
     ),
     Function(
         "len",
@@ -277,6 +321,8 @@ for _fn in (
             if isinstance(value, (list, tuple, set, frozenset, dict))
             else int(value is not None)
         ),
+        params=(Param("values", CONTAINER | {Type.TEXT}),),
+        result=Type.NUMBER,
     ),
     Function(
         "count",
@@ -287,6 +333,8 @@ for _fn in (
         lambda scope, cond: scope.count(cond),
         lazy=True,
         contexts=(ASSOCIATION,),
+        params=(Param("condition", EVERYTHING),),
+        result=Type.NUMBER,
     ),
     Function(
         "distinct",
@@ -297,6 +345,8 @@ for _fn in (
         lambda scope, value: scope.distinct(value),
         lazy=True,
         contexts=(ASSOCIATION,),
+        params=(Param("value", EVERYTHING),),
+        result=Type.NUMBER,
     ),
 ):
     register(_fn)

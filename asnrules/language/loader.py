@@ -208,6 +208,9 @@ class _Loader:
                 self.ruleset.discovered_type = doc.candidates.discovered_type.lower()
         self.defs.lists, self.defs.maps, self.defs.tables = lists, maps, tables
         self.defs.expressions = exprs
+        self.defs.conditions = frozenset(
+            n.lower() for f in self.files for n in f.document.conditions
+        )
         self.defs.columns = frozenset(columns)
         self.defs.optional_columns = frozenset(optional)
         if self.not_set is not None:
