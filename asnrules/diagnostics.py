@@ -66,6 +66,8 @@ CODES: dict[str, str] = {
     "ASN305": "unknown-role",
     "ASN306": "unknown-extends",
     "ASN307": "extends-cycle",
+    "ASN320": "hook-needs-unmet",
+    "ASN321": "hook-plugin-failed",
     "ASN401": "pool-unreadable",
     "ASN402": "pool-missing-column",
     "ASN501": "output-bad-name",

@@ -106,10 +106,6 @@ class Association:
         """The first member in ``role``, or ``None``."""
         return next((m for m in self.members if m.role == role), None)
 
-    def add_extra_member(self, fields: dict[str, Any], like: Member) -> None:
-        """Append a member that no pool row stands for (made by a finalize hook)."""
-        self.members.append(Member(like.row, "extra", dict(fields)))
-
     def with_members(self, members: list[Member]) -> Association:
         """A copy of this association (rule, candidate, shared values) with other members."""
         return replace(

@@ -9,9 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from asnrules.engine.scope import Compiled
+
+if TYPE_CHECKING:
+    from asnrules.engine.association import Association
+
+FinalizeStep = Callable[["Association"], "list[Association]"]
+"""A finalize hook bound to its rule: an association in, those replacing it out."""
 
 PRODUCTS = "products"
 """Document key whose value the engine fills with the association's products."""
@@ -114,8 +120,8 @@ class Rule:
         Top-level keys in output order; ``None`` marks the products.
     valid : tuple of Compiled
         Association-level checks, all of which must hold at finalize.
-    finalize : tuple of callable
-        Hooks run at finalize, in order.
+    finalize : tuple of FinalizeStep
+        Hooks run at finalize, in order (:class:`asnrules.engine.hooks.BoundHook`).
     file : Compiled or None
         File name without extension (association context, ``sequence`` known).
     location : tuple of (str, int, int)
@@ -143,7 +149,7 @@ class Rule:
     product: Compiled
     document: tuple[tuple[str, Compiled | None], ...]
     valid: tuple[Compiled, ...] = ()
-    finalize: tuple[Callable[..., Any], ...] = ()
+    finalize: tuple[FinalizeStep, ...] = ()
     file: Compiled | None = None
     location: tuple[str, int, int] = ("", 0, 0)
     summarize: Summary | None = None

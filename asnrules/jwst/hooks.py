@@ -1,41 +1,51 @@
 """JWST finalize hooks, referred to by name from ``rulesets/*.yaml``.
 
-Each hook receives an :class:`asnrules.engine.association.Association` and returns the list of
-associations that replace it.
+Registered through the entry-point group ``asnrules.hooks`` (see ``pyproject.toml``).
+Each hook receives a :class:`~asnrules.engine.hookapi.HookAssociation` and returns the
+associations that replace it; each declares what it reads (:class:`Needs`).
 """
 
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from typing import Any
 
-from asnrules.engine.association import Member
+from asnrules.engine.hookapi import HookAssociation, HookMember, Needs
 from asnrules.engine.hooks import hook
-from asnrules.engine.values import is_set
+
+MEMBER_KEYS = ("expname", "exptype")
+"""The member fields every JWST hook reads or writes."""
 
 
-@hook("jwst.nod_backgrounds_level3", example="finalize: [jwst.nod_backgrounds_level3]")
-def nod_backgrounds_level3(asn: Any) -> list[Any]:
+@hook(
+    "jwst.nod_backgrounds_level3",
+    example="finalize: [jwst.nod_backgrounds_level3]",
+    needs=Needs(attributes=("patttype",), fields=MEMBER_KEYS),
+)
+def nod_backgrounds_level3(asn: HookAssociation) -> list[HookAssociation]:
     """Add, for every science member of a nodded spectral target, its x1d as a background.
 
-    Applies when the shared ``patttype`` attribute contains ``nod`` and there are at least
-    two science members. Each background member is a copy of its science member with
-    ``expname`` ``<science root>_x1d.fits`` and ``exptype`` ``background``.
+    Applies when the attribute ``patttype`` (shared or recorded) contains ``nod`` and there
+    are at least two science members. Each background member is a copy of its science
+    member with ``expname`` ``<science root>_x1d.fits`` and ``exptype`` ``background``.
     """
     patttype = " ".join(sorted(asn.values("patttype")))
-    science = [m for m in asn.members if m.fields.get("exptype") == "science"]
+    science = asn.members_where("exptype", "science")
     if "nod" not in patttype or len(science) < 2:
         return [asn]
     for member in science:
-        stem = PurePosixPath(str(member.fields.get("expname", ""))).stem
+        stem = PurePosixPath(str(member.field("expname") or "")).stem
         root = stem.rsplit("_", 1)[0] if "_" in stem else stem
         fields = {**member.fields, "expname": f"{root}_x1d.fits", "exptype": "background"}
-        asn.add_extra_member(fields, like=member)
+        asn.add("extra", fields, like=member)
     return [asn]
 
 
-@hook("jwst.prune_imprints", example="finalize: [jwst.prune_imprints]")
-def prune_imprints(asn: Any) -> list[Any]:
+@hook(
+    "jwst.prune_imprints",
+    example="finalize: [jwst.prune_imprints]",
+    needs=Needs(fields=MEMBER_KEYS, columns=("targetid", "bkgdtarg", "dithptin")),
+)
+def prune_imprints(asn: HookAssociation) -> list[HookAssociation]:
     """Keep only the imprint members that best match the science member.
 
     Imprints whose background flag (``bkgdtarg``) differs from the science member's are
@@ -44,115 +54,98 @@ def prune_imprints(asn: Any) -> list[Any]:
     share the science member's dither position (``dithptin``), the rest are dropped.
     Members whose rows lack ``targetid`` or ``bkgdtarg`` are not considered.
     """
-    members = asn.members
-    science: list[Any] = []
-    imprint_sci: list[Any] = []
-    imprint_bkg: list[Any] = []
+    science: list[HookMember] = []
+    imprint_sci: list[HookMember] = []
+    imprint_bkg: list[HookMember] = []
     science_is_background = False
     science_targets = set()
-    for member in members:
-        row = member.row
-        if "targetid" not in row or "bkgdtarg" not in row:
+    for member in asn.members:
+        target, background = member.column("targetid"), member.column("bkgdtarg")
+        if target is None or background is None:
             continue
-        exptype = member.fields.get("exptype")
+        exptype = member.field("exptype")
         if exptype == "science":
             science.append(member)
-            science_targets.add(row["targetid"])
-            science_is_background = science_is_background or row["bkgdtarg"] == "t"
+            science_targets.add(target)
+            science_is_background = science_is_background or background == "t"
         elif exptype == "imprint":
-            (imprint_bkg if row["bkgdtarg"] == "t" else imprint_sci).append(member)
+            (imprint_bkg if background == "t" else imprint_sci).append(member)
     candidates = imprint_bkg if science_is_background else imprint_sci
-    matching = [m for m in candidates if m.row.get("targetid") in science_targets]
-    dropped: set[int] = set()
+    matching = [m for m in candidates if m.column("targetid") in science_targets]
+    dropped: list[HookMember] = []
     if matching:
-        dropped.update(id(m) for m in candidates if m not in matching)
+        dropped += [m for m in candidates if not any(m.same(k) for k in matching)]
         candidates = matching
     if 1 <= len(science) < len(candidates):
-        keep = {
-            m.fields.get("expname")
-            for s in science
-            if "dithptin" in s.row
-            for m in candidates
-            if "dithptin" in m.row and m.row["dithptin"] == s.row["dithptin"]
-        }
+        positions = {s.column("dithptin") for s in science} - {None}
+        keep = {m.field("expname") for m in candidates if m.column("dithptin") in positions}
         if keep:
-            dropped.update(id(m) for m in candidates if m.fields.get("expname") not in keep)
-    if dropped:
-        asn.members[:] = [m for m in members if id(m) not in dropped]
+            dropped += [m for m in candidates if m.field("expname") not in keep]
+    asn.drop(dropped)
     return [asn]
 
 
-@hook("jwst.wfss_catalog", example="finalize: [jwst.wfss_catalog]")
-def wfss_catalog(asn: Any) -> list[Any]:
+@hook(
+    "jwst.wfss_catalog",
+    example="finalize: [jwst.wfss_catalog]",
+    needs=Needs(fields=MEMBER_KEYS, templates=("wfss_direct_product",), columns=("expspcin",)),
+)
+def wfss_catalog(asn: HookAssociation) -> list[HookAssociation]:
     """Replace a WFSS association's direct images by the catalog of the closest one.
 
     The direct image closest after the science exposure (smallest positive difference of
-    ``expspcin``; else the first) names the Stage 3 image product
-    ``jw<program>-<candidate>_t<target>_<instrument>_<optical elements>[-<subarray>]``
-    (from the shared ``program``, ``target``, ``instrument`` and ``subarray``); its
+    ``expspcin``; else the first) names the Stage 3 image product through the template
+    ``wfss_direct_product`` (in which the role ``direct_image`` stands for it); its
     ``_i2d.fits``, ``_cat.ecsv`` and ``_segm.fits`` become the members ``direct_image``,
     ``sourcecat`` and ``segmap``. Without a direct image or a science member the
     association is dropped.
     """
-    directs = [m for m in asn.members if m.fields.get("exptype") == "direct_image"]
-    sciences = [m for m in asn.members if m.fields.get("exptype") == "science"]
+    directs = asn.members_where("exptype", "direct_image")
+    sciences = asn.members_where("exptype", "science")
     if not directs or not sciences:
         return []
     direct = _closest_direct(sciences[0], directs)
-    asn.members[:] = [m for m in asn.members if m.fields.get("exptype") != "direct_image"]
-    root = _level3_image_name(asn, direct.row)
+    root = asn.template("wfss_direct_product", focus=direct)
+    asn.drop(directs)
     for suffix, exptype in (
         ("_i2d.fits", "direct_image"),
         ("_cat.ecsv", "sourcecat"),
         ("_segm.fits", "segmap"),
     ):
-        asn.add_extra_member({"expname": root + suffix, "exptype": exptype}, like=direct)
+        asn.add("extra", {"expname": root + suffix, "exptype": exptype}, like=direct)
     return [asn]
 
 
-def _closest_direct(science: Any, directs: list[Any]) -> Any:
+def _closest_direct(science: HookMember, directs: list[HookMember]) -> HookMember:
     closest = directs[0]
-    try:
-        position = int(science.row.get("expspcin", ""))
-    except ValueError:
+    position = _integer(science, "expspcin")
+    if position is None:
         return closest
     best = 9999
     for direct in directs:
-        try:
-            diff = int(direct.row.get("expspcin", "")) - position
-        except ValueError:
-            continue
-        if 0 < diff < best:
-            best, closest = diff, direct
+        other = _integer(direct, "expspcin")
+        if other is not None and 0 < other - position < best:
+            best, closest = other - position, direct
     return closest
 
 
-def _first(row: dict[str, str], not_set: frozenset[str], *columns: str) -> str:
-    return next((row[c] for c in columns if is_set(row.get(c), not_set)), "")
-
-
-def _level3_image_name(asn: Any, row: dict[str, str]) -> str:
-    def pinned(name: str) -> str:
-        return " ".join(sorted(asn.values(name)))
-
-    if row.get("instrume") == "miri":
-        elements = [_first(row, asn.not_set, "filter")]
-    else:
-        elements = [
-            _first(row, asn.not_set, "filter", "band"),
-            _first(row, asn.not_set, "pupil", "grating"),
-        ]
-    optical = "-".join(sorted((e for e in elements if e), key=str.lower)) or "clear"
-    subarray = pinned("subarray")
-    subarray = f"-{subarray}" if subarray and subarray != "full" else ""
-    target = f"t{pinned('target').rjust(3, '0')}"
-    program = pinned("program").rjust(5, "0")
-    name = f"jw{program}-{asn.asn_id}_{target}_{pinned('instrument')}_{optical}{subarray}"
-    return name.lower()
-
-
-@hook("jwst.nod_split", example="finalize: [jwst.nod_split]")
-def nod_split(asn: Any) -> list[Any]:
+@hook(
+    "jwst.nod_split",
+    example="finalize: [jwst.nod_split]",
+    needs=Needs(
+        fields=MEMBER_KEYS,
+        columns=(
+            "exp_type",
+            "targetid",
+            "numdthpt",
+            "patt_num",
+            "subpxpts",
+            "subpxpns",
+            "fxd_slit",
+        ),
+    ),
+)
+def nod_split(asn: HookAssociation) -> list[HookAssociation]:
     """Split a nodded association into one association per science exposure.
 
     In each, one nod is the science member; every other science member that does not
@@ -162,37 +155,37 @@ def nod_split(asn: Any) -> list[Any]:
     pattern, also the adjacent ones); fixed-slit exposures lacking dither information
     always overlap.
     """
-    science = [m for m in asn.members if m.fields.get("exptype") == "science"]
-    others = [m for m in asn.members if m.fields.get("exptype") != "science"]
+    science = asn.members_where("exptype", "science")
+    others = [m for m in asn.members if m.field("exptype") != "science"]
     splits = []
     for nod in science:
-        members = [Member(nod.row, "science", dict(nod.fields))]
+        split = asn.copy([])
+        split.add("science", nod.fields, like=nod)
         for other in science:
-            if other.fields.get("expname") != nod.fields.get("expname") and not _nods_overlap(
-                nod.row, other.row
-            ):
-                members.append(
-                    Member(other.row, "background", {**other.fields, "exptype": "background"})
-                )
-        members.extend(Member(m.row, m.role, dict(m.fields)) for m in others)
-        splits.append(asn.with_members(members))
+            if other.field("expname") != nod.field("expname") and not _nods_overlap(nod, other):
+                fields = {**other.fields, "exptype": "background"}
+                split.add("background", fields, like=other)
+        for member in others:
+            split.add(member.role, member.fields, like=member)
+        splits.append(split)
     return splits
 
 
-def _integer(row: dict[str, str], *columns: str) -> int | None:
+def _integer(member: HookMember, *columns: str) -> int | None:
+    """The first of ``columns`` whose value in the member's row is an integer."""
     for column in columns:
         try:
-            return int(row[column])
-        except (KeyError, ValueError):
+            return int(member.column(column) or "")
+        except ValueError:
             continue
     return None
 
 
-def _nods_overlap(science: dict[str, str], background: dict[str, str]) -> bool:
-    exp_type = science.get("exp_type", "")
+def _nods_overlap(science: HookMember, background: HookMember) -> bool:
+    exp_type = science.column("exp_type") or ""
     if exp_type not in ("nrs_fixedslit", "nrs_msaspec"):
         return False
-    if science.get("targetid") != background.get("targetid"):
+    if science.column("targetid") != background.column("targetid"):
         return True
     numdthpt = _integer(science, "numdthpt")
     patt_num = _integer(science, "patt_num")
@@ -210,7 +203,7 @@ def _nods_overlap(science: dict[str, str], background: dict[str, str]) -> bool:
     if exp_type == "nrs_msaspec":
         return False
     return (
-        science.get("fxd_slit") == "s1600a1"
+        science.column("fxd_slit") == "s1600a1"
         and numdthpt // subpx == 5
         and abs(sci_point - bkg_point) <= 1
     )

@@ -14,11 +14,11 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from asnrules.diagnostics import AsnRulesError, Diagnostic, Severity
-from asnrules.engine.hooks import get_hook
 from asnrules.engine.ruleset import (
     PRODUCTS,
     Attribute,
@@ -50,6 +50,7 @@ from asnrules.language.documents import (
     resolve_ruleset_path,
 )
 from asnrules.language.functions import ASSOCIATION, ROW
+from asnrules.language.hookcheck import RuleOffer, bind_hooks, offered_attributes
 from asnrules.language.merging import combine, entries, items
 from asnrules.language.models import AttributeSpec
 from asnrules.language.models import Role as RoleModel
@@ -626,19 +627,15 @@ class _Loader:
             for loc in items(fields.get("valid"))
         ]
         summary = self._summary(fields.get("summarize"), attribute_names, role_names)
-        hooks = []
-        hook_names = []
-        for loc in items(fields.get("finalize")):
-            hook_entry = get_hook(str(loc.value))
-            if hook_entry is None:
-                from asnrules.engine.hooks import HOOKS
-
-                close = difflib.get_close_matches(str(loc.value), sorted(HOOKS), n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                self._report(loc, "ASN302", f"unknown hook {loc.value!r}{hint}")
-            else:
-                hooks.append(hook_entry.function)
-                hook_names.append(str(loc.value))
+        offer = RuleOffer(
+            offered_attributes(share, roles),
+            frozenset(entries(fields.get("member"))),
+            {
+                name: partial(self._template, where, attribute_names, role_names)
+                for name, where in self.templates.items()
+            },
+        )
+        hooks = bind_hooks(items(fields.get("finalize")), offer, self._report)
         if (
             len(self.ctx.diagnostics) > errors_before
             or product is None
@@ -668,7 +665,7 @@ class _Loader:
             origin=Origin(name, where.source.path, rule_pos.line, rule_pos.col),
             selects=compiled_selects,
             valid_origins=tuple(o for v, o in valid if v is not None),
-            hook_names=tuple(hook_names),
+            hook_names=tuple(h.name for h in hooks),
         )
 
     def _summary(
