@@ -347,6 +347,35 @@ def test_expressions_in_every_place(tmp_path: Path) -> None:
     )
 
 
+def test_bare_name_conditions_become_boolean(tmp_path: Path) -> None:
+    after = _upgrade(
+        tmp_path,
+        """\
+        conditions:
+          is_tso: tsovisit     # a column
+          both: is_tso
+          quoted: 'bkgdtarg'
+          expr: not bkgdtarg
+          yes: true
+        values:
+          v: tsovisit
+        """,
+    )
+    _same(
+        after,
+        """\
+        conditions:
+          is_tso: is_set(tsovisit)     # a column
+          both: is_tso
+          quoted: is_set(bkgdtarg)
+          expr: not bkgdtarg
+          yes: true
+        values:
+          v: tsovisit
+        """,
+    )
+
+
 def test_a_1_0_file_is_left_as_it_is(tmp_path: Path) -> None:
     text = "asnrules: '1.0'\nvalues:\n  first: x\n"
     assert _upgrade(tmp_path, text) == text

@@ -14,13 +14,15 @@ PyYAML's composed nodes, so comments and layout stay wherever the change allows:
   (``first_set(a, b)``); ``optional: true`` is dropped and the attribute's uses in this
   file's ``share`` lists and groups get ``?``;
 - ``first(`` becomes ``first_set(`` and, in association context, a bare ``first``
-  becomes ``first_member``;
+  becomes ``first_member``; a condition that is a bare name, ``is_tso: tsovisit``,
+  becomes ``is_set(tsovisit)`` (1.0 conditions are boolean; that is what it meant);
 - rules with ``abstract: true`` move to a top-level ``bases:`` section (a second pass over
   the edited text).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,7 @@ from asnrules.language.upgrade_text import (
     renamed_value,
 )
 
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _RULE_EXPRESSIONS = {"select": ROW, "valid": ASSOCIATION}
 _RULE_TEMPLATES = ("product", "file")
 
@@ -80,6 +83,12 @@ def upgrade_file(path: Path) -> Upgrade:
     included = _includes(path, document, (path.resolve(),))
     first = _Pass(text, display, shared_role_names(included, document))
     first.inherited = inherited_members(included, document)
+    first.conditions = {
+        str(n)
+        for d in [*included, document]
+        if isinstance(d.get("conditions"), dict)
+        for n in d["conditions"]
+    }
     first.document(compose(text))
     if first.errors:
         raise AsnRulesError(first.errors)
@@ -205,6 +214,8 @@ class _Pass:
         self.notes: list[Diagnostic] = []
         self.optional: set[str] = set()
         self.inherited: dict[str, list[str]] = {}
+        self.conditions: set[str] = set()
+        """Names of the conditions of this file and its includes (boolean already)."""
         """Rules whose ``members`` merge with inherited ones in 1.0 (see inherited_members)."""
         self.uses: list[tuple[yaml.ScalarNode, bool]] = []
         """Items of share lists and groups: the node, and whether it is in a flow list."""
@@ -226,6 +237,8 @@ class _Pass:
             elif name in ("conditions", "values"):
                 for _, expr in _entries(value):
                     rename_in_scalar(self.edits, expr, ROW)
+                    if name == "conditions":
+                        self._boolean_condition(expr)
             elif name == "templates":
                 for _, template in _entries(value):
                     rename_in_scalar(self.edits, template, TEMPLATE)
@@ -248,6 +261,17 @@ class _Pass:
             elif name == "reoffer":
                 self.final_pass(key, value)
         self._mark_optional()
+
+    def _boolean_condition(self, node: yaml.Node) -> None:
+        """A condition that is a bare column or value, ``c: tsovisit``, becomes boolean.
+
+        1.0 asks a condition to be true/false; ``is_set(x)`` is what the bare name meant.
+        """
+        if not isinstance(node, yaml.ScalarNode):
+            return
+        name = str(node.value).strip()
+        if _NAME.fullmatch(name) and name.lower() not in (*self.conditions, "true", "false"):
+            self.edits.add(node.start_mark.index, node.end_mark.index, f"is_set({name})")
 
     # -- attributes -------------------------------------------------------------------
 
