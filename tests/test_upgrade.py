@@ -376,6 +376,37 @@ def test_bare_name_conditions_become_boolean(tmp_path: Path) -> None:
     )
 
 
+def test_aliases_and_flow_shared_roles(tmp_path: Path) -> None:
+    after = _upgrade(
+        tmp_path,
+        """\
+        roles:
+          special: {role: science, limit: 1, exptype: "'science'"}
+        rules:
+          A:
+            asn_type: x
+            valid: &checks [first.x == 'y']
+          B:
+            asn_type: x
+            valid: *checks
+        """,
+    )
+    _same(
+        after,
+        """\
+        roles:
+          special: {limit: 1, member_fields: {exptype: "'science'"}}
+        rules:
+          A:
+            asn_type: x
+            valid: &checks [first_member.x == 'y']
+          B:
+            asn_type: x
+            valid: *checks
+        """,
+    )
+
+
 def test_a_1_0_file_is_left_as_it_is(tmp_path: Path) -> None:
     text = "asnrules: '1.0'\nvalues:\n  first: x\n"
     assert _upgrade(tmp_path, text) == text

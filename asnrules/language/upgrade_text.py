@@ -48,8 +48,9 @@ class Edits:
 
     def add(self, start: int, end: int, new: str) -> None:
         """Replace ``text[start:end]`` by ``new``."""
-        if self.text[start:end] != new:
-            self.spans.append((start, end, new))
+        edit = (start, end, new)
+        if self.text[start:end] != new and edit not in self.spans:  # an alias: one node, once
+            self.spans.append(edit)
 
     def render(self, start: int, end: int) -> str:
         """``text[start:end]`` with the edits inside it applied; those edits are consumed."""
