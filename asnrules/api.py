@@ -40,6 +40,7 @@ from asnrules.io.poolread import read_pool_fast
 from asnrules.io.writing import WriteReport, write_set
 from asnrules.language.loader import load_rulesets
 from asnrules.modes import dms_candidate_ids, dms_requested_only, rule_files
+from asnrules.options import RunOptions, add_arguments
 
 
 class AssociationPool:
@@ -68,7 +69,7 @@ def AssociationRegistry(  # noqa: N802 - named as the jwst class it stands in fo
         *(definition_files or ()),
     ]
     if not files:
-        raise error("<rules>", "ASN001", "no rule files given")
+        raise error("<rules>", "ASN020", "no rule files given")
     ruleset, _ = load_rulesets(files)
     return ruleset
 
@@ -284,23 +285,8 @@ def _serialized(named: list[tuple[str, Any]]) -> list[tuple[str, str]]:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="asnrules generate", allow_abbrev=False)
     parser.add_argument("pool", nargs="?")
-    parser.add_argument("-r", "--ruleset", "--rules", dest="rulesets", action="append")
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument("-i", "--ids", nargs="+")
-    group.add_argument("--discover", action="store_true")
-    group.add_argument("--all-candidates", action="store_true")
-    parser.add_argument("-p", "--path", default=".")
-    parser.add_argument("--version-id", nargs="?", const=True, default=None)
-    parser.add_argument("--dry-run", action="store_true")
-    parser.add_argument("-d", "--delimiter", default="|")
-    parser.add_argument("--pool-format", default="ascii")
-    parser.add_argument("--no-finalize", action="store_true")
-    parser.add_argument("--merge", action="store_true")
-    parser.add_argument("--per-pool-algorithm", action="store_true")
-    parser.add_argument("--save-orphans", nargs="?", const="orphaned.csv", default=None)
+    add_arguments(parser)
     parser.add_argument("-v", "--verbose", action="store_true")
-    parser.add_argument("--ignore-default", action="store_true")
-    parser.add_argument("--DMS", dest="dms", action="store_true")
     return parser
 
 
@@ -316,6 +302,8 @@ class Main:
 
     Attributes
     ----------
+    options : RunOptions
+        The run options the arguments give (as ``asnrules generate`` reads them).
     associations : list
         The associations, in output order.
     orphaned : list of dict
@@ -328,21 +316,12 @@ class Main:
         self.parsed = parser.parse_args(argv)
         if self.parsed.pool is None and pool is None:
             parser.error("the following arguments are required: pool")
+        self.options = RunOptions.parsed(self.parsed)
         self.result = run(
             self.parsed.pool or "in-memory",
-            self.parsed.rulesets,
-            ids=self.parsed.ids,
-            discover=self.parsed.discover,
-            all_candidates=self.parsed.all_candidates,
-            version_id=self.parsed.version_id,
-            finalize=not self.parsed.no_finalize,
-            merge=self.parsed.merge,
-            per_pool=self.parsed.per_pool_algorithm,
-            delimiter=self.parsed.delimiter,
-            pool_format=self.parsed.pool_format,
+            list(self.options.ruleset) or None,
             pool=pool,
-            ignore_default=self.parsed.ignore_default,
-            dms=self.parsed.dms,
+            **self.options.run_kwargs(),
         )
 
     @property
@@ -360,9 +339,9 @@ class Main:
 
         All of them are written, or none (see :mod:`asnrules.io.writing`).
         """
-        if self.parsed.dry_run:
+        if self.options.dry_run:
             return []
-        return self.result.write(self.parsed.path, self.parsed.save_orphans).written
+        return self.result.write(self.options.path, self.options.save_orphans).written
 
     @classmethod
     def cli(cls, args: Sequence[str] | str | None = None, pool: Any = None) -> Main:

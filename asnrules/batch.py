@@ -181,7 +181,8 @@ def run_batch(
     Raises
     ------
     UsageError
-        ASN015 when Dask is asked for but not installed, or the scheduler is not reached.
+        ASN015 when Dask is asked for but not installed, ASN016 when the scheduler is not
+        reached.
     """
     outcomes: dict[int, PoolOutcome] = {}
     for index, outcome in _completed(jobs, workers, dask):
@@ -241,7 +242,7 @@ def _on_dask(
             client = Client(address, timeout="10s")
     except OSError as exc:
         raise error(
-            "--dask", "ASN015", f"cannot reach the Dask scheduler {address}: {exc}", kind=UsageError
+            "--dask", "ASN016", f"cannot reach the Dask scheduler {address}: {exc}", kind=UsageError
         ) from None
     try:
         futures = client.map(compute, list(jobs), pure=False)

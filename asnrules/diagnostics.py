@@ -8,6 +8,7 @@ carrying one or more diagnostics; linting collects them.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -20,101 +21,445 @@ class Severity(str, Enum):
     WARNING = "warning"
 
 
-CODES: dict[str, str] = {
-    "ASN001": "file-not-found",
-    "ASN002": "include-error",
-    "ASN011": "api-argument",
-    "ASN012": "ruleset-repeated",
-    "ASN013": "batch-folder-clash",
-    "ASN014": "out-of-memory",
-    "ASN015": "dask-unavailable",
-    "ASN020": "no-rules",
-    "ASN030": "pool-no-candidate-column",
-    "ASN101": "yaml-syntax",
-    "ASN102": "yaml-duplicate-key",
-    "ASN110": "schema-unknown-key",
-    "ASN111": "schema-missing-key",
-    "ASN112": "schema-invalid",
-    "ASN113": "attribute-without-value",
-    "ASN114": "rule-without-asn-type",
-    "ASN120": "limit-file-size",
-    "ASN121": "limit-yaml-aliases",
-    "ASN122": "limit-yaml-expansion",
-    "ASN123": "yaml-recursive-alias",
-    "ASN124": "limit-yaml-depth",
-    "ASN125": "yaml-bad-character",
-    "ASN130": "upgrade-review",
-    "ASN201": "expr-syntax",
-    "ASN202": "expr-unknown-name",
-    "ASN203": "expr-unknown-function",
-    "ASN204": "expr-arity",
-    "ASN205": "expr-invalid-regex",
-    "ASN206": "expr-type",
-    "ASN207": "expr-context",
-    "ASN208": "definition-cycle",
-    "ASN210": "limit-expr-length",
-    "ASN211": "limit-expr-depth",
-    "ASN212": "expr-unsafe-regex",
-    "ASN220": "type-text-compared-with-number",
-    "ASN221": "type-in-needs-collection",
-    "ASN222": "type-text-ordered",
-    "ASN223": "type-argument",
-    "ASN224": "type-condition-not-boolean",
-    "ASN301": "unknown-attribute",
-    "ASN302": "rule-unknown-hook",
-    "ASN304": "template-syntax",
-    "ASN305": "unknown-role",
-    "ASN306": "unknown-extends",
-    "ASN307": "extends-cycle",
-    "ASN320": "hook-needs-unmet",
-    "ASN321": "hook-plugin-failed",
-    "ASN401": "pool-unreadable",
-    "ASN402": "pool-missing-column",
-    "ASN501": "output-bad-name",
-    "ASN502": "output-outside-folder",
-    "ASN503": "output-name-collision",
-    "ASN504": "output-in-the-way",
-    "ASN505": "output-stale-staging",
-    "ASN506": "output-write-failed",
-    "ASN507": "output-encoding",
-    "ASN508": "output-foreign-files",
-    "ASN951": "compat-unsupported",
-    "ASN952": "compat-invalid-association",
-    "ASN901": "asn-unreadable",
-    "ASN902": "asn-json-syntax",
-    "ASN903": "asn-schema-type",
-    "ASN904": "asn-schema-required",
-    "ASN905": "asn-schema-empty",
-    "ASN906": "asn-folder-empty",
-    "ASN910": "diff-usage",
-    "ASN920": "fromlist-unknown-rule",
-    "ASN921": "fromlist-member-spec",
-    "ASN922": "fromlist-product-name",
-    "ASN923": "fromlist-candidate-id",
-    "ASN924": "fromlist-not-valid",
-    "ASN930": "makepool-fits-unreadable",
-    "ASN931": "makepool-missing-keyword",
-    "ASN932": "makepool-candidate-spec",
-    "ASN940": "report-nothing",
-    "ASN701": "rule-without-fields",
-    "ASN702": "template-shadows-attribute",
-    "ASN703": "include-ignored-keys",
-    "ASN711": "value-not-in-pool",
-    "ASN712": "column-not-in-pool",
-    "ASN790": "rule-test-failed",
-    "ASN791": "rule-test-invalid",
-    "ASN410": "pool-bad-encoding",
-    "ASN411": "pool-duplicate-column",
-    "ASN412": "pool-out-of-memory",
-    "ASN420": "pool-candidate-refused",
-    "ASN601": "shared-column-absent",
-    "ASN602": "no-member-fields",
-    "ASN603": "override-undone",
-    "ASN604": "candidate-not-found",
-    "ASN605": "unknown-exposure",
-    "ASN606": "rule-made-nothing",
+class Area(str, Enum):
+    """The part of asnrules a code belongs to: one table of ``docs/cli.md`` each."""
+
+    RUN = "run"
+    RULES = "rules"
+    LIMITS = "limits"
+    POOLS = "pools"
+    OUTPUT = "output"
+    WARNINGS = "warnings"
+    LINT = "lint"
+    COMPAT = "compat"
+    TOOLS = "tools"
+
+
+@dataclass(frozen=True)
+class Code:
+    """What one diagnostic code means.
+
+    Parameters
+    ----------
+    name : str
+        Readable name, e.g. ``expr-syntax``.
+    area : Area
+        The part of asnrules that reports it (its table in ``docs/cli.md``).
+    description : str
+        When it is reported, for users (one sentence; Markdown).
+    severity : Severity
+        The severity it is reported with.
+    """
+
+    name: str
+    area: Area
+    description: str
+    severity: Severity = Severity.ERROR
+
+
+_E, _W = Severity.ERROR, Severity.WARNING
+
+CODES: dict[str, Code] = {
+    # -- runs: files and arguments ---------------------------------------------------
+    "ASN001": Code("file-not-found", Area.RUN, "a rule file or rule-test file that does not exist"),
+    "ASN002": Code(
+        "include-error",
+        Area.RULES,
+        "an `include` names a file that is missing, includes itself, or has errors of its own",
+    ),
+    "ASN011": Code(
+        "api-argument",
+        Area.RUN,
+        "a Python function of the API was given an argument of the wrong kind (a pool or "
+        "rules that are neither a table, a path nor a ruleset)",
+    ),
+    "ASN012": Code(
+        "ruleset-repeated",
+        Area.RUN,
+        "a ruleset is given twice (`-r stage3 -r stage3.yaml`); it is loaded once",
+        _W,
+    ),
+    "ASN013": Code(
+        "batch-folder-clash",
+        Area.RUN,
+        "two pools of one batch would write into the same `PATH/<pool file stem>` folder",
+    ),
+    "ASN014": Code(
+        "out-of-memory", Area.RUN, "a pool of a batch ran out of memory; the other pools go on"
+    ),
+    "ASN015": Code("dask-unavailable", Area.RUN, "`--dask` is given but Dask is not installed"),
+    "ASN016": Code(
+        "dask-unreachable", Area.RUN, "the Dask scheduler that `--dask` names cannot be reached"
+    ),
+    "ASN020": Code(
+        "no-rules",
+        Area.RUN,
+        "there are no rules to run: `--ignore-default` without `-r`, or no rule file given to"
+        " the API",
+    ),
+    "ASN030": Code(
+        "pool-no-candidate-column",
+        Area.RUN,
+        "with `--per-pool-algorithm`, the pool has no candidate column: only discovered "
+        "associations are made",
+        _W,
+    ),
+    # -- rule files --------------------------------------------------------------------
+    "ASN101": Code(
+        "yaml-syntax",
+        Area.RULES,
+        "a rule file is not valid YAML (or not UTF-8); the message names the usual cause",
+    ),
+    "ASN102": Code("yaml-duplicate-key", Area.RULES, "a key stands twice in one mapping"),
+    "ASN110": Code(
+        "schema-unknown-key",
+        Area.RULES,
+        "a key the rule-file format does not have, with the nearest valid key",
+    ),
+    "ASN111": Code(
+        "schema-missing-key", Area.RULES, "a key the rule-file format requires is missing"
+    ),
+    "ASN112": Code(
+        "schema-invalid",
+        Area.RULES,
+        "a value of the wrong type or shape (a file that is not a mapping, a list where a "
+        "string belongs)",
+    ),
+    "ASN113": Code(
+        "attribute-without-value",
+        Area.RULES,
+        "an attribute has neither a column nor an expression to take its value from",
+    ),
+    "ASN114": Code(
+        "rule-without-asn-type",
+        Area.RULES,
+        "a rule (after `extends` and defaults) has no `asn_type`",
+    ),
+    "ASN201": Code(
+        "expr-syntax",
+        Area.RULES,
+        "an expression cannot be parsed; upper-case keywords (`AND`, `True`) and `=` get a hint",
+    ),
+    "ASN202": Code(
+        "expr-unknown-name",
+        Area.RULES,
+        "a name that is no column, definition, list, attribute or role the expression can see",
+    ),
+    "ASN203": Code(
+        "expr-unknown-function",
+        Area.RULES,
+        "a function that does not exist, with the nearest known one",
+    ),
+    "ASN204": Code("expr-arity", Area.RULES, "a function given too few or too many arguments"),
+    "ASN205": Code("expr-invalid-regex", Area.RULES, "a regular expression that does not compile"),
+    "ASN206": Code(
+        "expr-type",
+        Area.RULES,
+        "a value of the wrong type for where it stands (a pattern that is not a literal string)",
+    ),
+    "ASN207": Code(
+        "expr-context",
+        Area.RULES,
+        "a name or function used where it is not known: `member` outside member fields, a row"
+        " definition for a whole association, a row function in association context",
+    ),
+    "ASN208": Code(
+        "definition-cycle", Area.RULES, "named definitions that refer to one another in a circle"
+    ),
+    "ASN220": Code(
+        "type-text-compared-with-number",
+        Area.RULES,
+        "a text literal compared with a number literal (`'01' == 1`)",
+    ),
+    "ASN221": Code(
+        "type-in-needs-collection",
+        Area.RULES,
+        "`in` with text, a number or a boolean on its right (write `contains(text, part)`)",
+    ),
+    "ASN222": Code(
+        "type-text-ordered", Area.RULES, "`<`, `<=`, `>` or `>=` between two text literals"
+    ),
+    "ASN223": Code(
+        "type-argument",
+        Area.RULES,
+        "a function given an argument of the wrong type (`pad(x, 'a')`, `len(5)`)",
+    ),
+    "ASN224": Code(
+        "type-condition-not-boolean",
+        Area.RULES,
+        "a `conditions` entry that is not a true/false expression (write `is_set(name)`)",
+    ),
+    "ASN301": Code(
+        "unknown-attribute", Area.RULES, "a rule or role shares an attribute that is not defined"
+    ),
+    "ASN302": Code(
+        "rule-unknown-hook", Area.RULES, "a rule names a finalize hook that is not registered"
+    ),
+    "ASN304": Code(
+        "template-syntax", Area.RULES, "a template with an unbalanced or empty `{}` placeholder"
+    ),
+    "ASN305": Code(
+        "unknown-role",
+        Area.RULES,
+        "a role that is not defined is named (in a rule's roles, or by another role)",
+    ),
+    "ASN306": Code("unknown-extends", Area.RULES, "`extends` names a rule that does not exist"),
+    "ASN307": Code("extends-cycle", Area.RULES, "rules that extend one another in a circle"),
+    # -- limits on untrusted input -------------------------------------------------------
+    "ASN120": Code("limit-file-size", Area.LIMITS, "a rule file larger than 1 MiB"),
+    "ASN121": Code("limit-yaml-aliases", Area.LIMITS, "more than 100 YAML aliases in a rule file"),
+    "ASN122": Code(
+        "limit-yaml-expansion", Area.LIMITS, "more than 100,000 values after alias expansion"
+    ),
+    "ASN123": Code("yaml-recursive-alias", Area.LIMITS, "an alias inside its own anchor"),
+    "ASN124": Code("limit-yaml-depth", Area.LIMITS, "mappings and lists nested more than 50 deep"),
+    "ASN125": Code("yaml-bad-character", Area.LIMITS, "a control character in a rule file"),
+    "ASN210": Code("limit-expr-length", Area.LIMITS, "an expression longer than 10,000 characters"),
+    "ASN211": Code(
+        "limit-expr-depth",
+        Area.LIMITS,
+        "an expression nested more than 100 levels (200 through named definitions)",
+    ),
+    "ASN212": Code(
+        "expr-unsafe-regex",
+        Area.LIMITS,
+        "a regular expression with nested or overlapping repetition",
+    ),
+    "ASN410": Code("pool-bad-encoding", Area.LIMITS, "a pool byte that is not UTF-8"),
+    "ASN411": Code(
+        "pool-duplicate-column",
+        Area.LIMITS,
+        "two pool columns whose names differ only in case, or not at all",
+    ),
+    "ASN412": Code("pool-out-of-memory", Area.LIMITS, "the pool does not fit in memory"),
+    "ASN420": Code(
+        "pool-candidate-refused",
+        Area.LIMITS,
+        "a candidate cell that cannot be read, or names an id or type that is not made of "
+        "letters, digits, `_` and `-`; the entry is left out",
+        _W,
+    ),
+    # -- pools -------------------------------------------------------------------------
+    "ASN320": Code(
+        "hook-needs-unmet",
+        Area.RULES,
+        "a rule names a finalize hook but lacks an attribute, member field or template the "
+        "hook declares it needs",
+    ),
+    "ASN321": Code(
+        "hook-plugin-failed",
+        Area.RULES,
+        "a rule names an unknown hook while a hook plugin failed to import (the plugin and "
+        "its error are named)",
+    ),
+    "ASN401": Code(
+        "pool-unreadable",
+        Area.POOLS,
+        "a pool that is missing or cannot be read as a table (a wrong `--delimiter` or "
+        "`--pool-format`)",
+    ),
+    "ASN402": Code("pool-missing-column", Area.POOLS, "the pool lacks a column the rules need"),
+    # -- output ------------------------------------------------------------------------
+    "ASN501": Code(
+        "output-bad-name",
+        Area.OUTPUT,
+        "a file name made from pool values or options that is not a plain file name",
+    ),
+    "ASN502": Code(
+        "output-outside-folder", Area.OUTPUT, "an output path that lies outside `--path`"
+    ),
+    "ASN503": Code(
+        "output-name-collision",
+        Area.OUTPUT,
+        "two outputs with one name (names that differ only in case count as one)",
+    ),
+    "ASN504": Code(
+        "output-in-the-way",
+        Area.OUTPUT,
+        "an output would replace an input of the run or a folder, or a file stands where "
+        "`--path` should be",
+    ),
+    "ASN505": Code(
+        "output-stale-staging",
+        Area.OUTPUT,
+        "a staging folder left by an interrupted run was removed, or another run is writing "
+        "to the folder",
+        _W,
+    ),
+    "ASN506": Code(
+        "output-write-failed", Area.OUTPUT, "a file could not be written; nothing was written"
+    ),
+    "ASN507": Code("output-encoding", Area.OUTPUT, "text that cannot be written as UTF-8"),
+    "ASN508": Code(
+        "output-foreign-files",
+        Area.OUTPUT,
+        "association files in `--path` that this run did not write",
+        _W,
+    ),
+    # -- what a run did not make ---------------------------------------------------------
+    "ASN601": Code(
+        "shared-column-absent",
+        Area.WARNINGS,
+        "a rule selects rows for a role that must share an attribute whose every column is "
+        "absent from the pool (e.g. a pool without `SUBARRAY`: no Stage 3 image association);"
+        " located at the attribute's definition, naming the rule, the role and the column",
+        _W,
+    ),
+    "ASN602": Code(
+        "no-member-fields",
+        Area.WARNINGS,
+        "a rule made associations but has no `member:` fields, so every member is written as "
+        "`{}` (and its rows count as orphans)",
+        _W,
+    ),
+    "ASN603": Code(
+        "override-undone",
+        Area.WARNINGS,
+        "a rule defined in one `-r` file is replaced by a later one, so the earlier "
+        "definition has no effect: an override that a later file defines again, or a user's "
+        "rule replaced by a bundled ruleset loaded after it (`-r mine.yaml -r stage3`). Also "
+        "reported by `lint` given several files (in `-r` order)",
+        _W,
+    ),
+    "ASN604": Code(
+        "candidate-not-found",
+        Area.WARNINGS,
+        "a candidate asked for with `-i` is not in the pool",
+        _W,
+    ),
+    "ASN605": Code(
+        "unknown-exposure",
+        Area.WARNINGS,
+        "(`explain`) an exposure that is not in the pool, with the nearest names",
+    ),
+    "ASN606": Code(
+        "rule-made-nothing",
+        Area.WARNINGS,
+        "a rule of your own files (not a bundled one, whose rules mostly have nothing to do "
+        "in any one pool) made no association: whether any row passed its `select` and a "
+        "role's condition, and the conditions to check (a misspelled value such as "
+        "`'nrc_imgae'` shows here)",
+        _W,
+    ),
+    # -- lint and rule tests -------------------------------------------------------------
+    "ASN701": Code(
+        "rule-without-fields",
+        Area.LINT,
+        "a rule with no `member` or `document` fields: its members are written as `{}`",
+        _W,
+    ),
+    "ASN702": Code(
+        "template-shadows-attribute",
+        Area.LINT,
+        "a template of the same name as an attribute hides it",
+        _W,
+    ),
+    "ASN703": Code(
+        "include-ignored-keys",
+        Area.LINT,
+        "the `defaults`/`reoffer` of an included file, which are not run",
+        _W,
+    ),
+    "ASN711": Code(
+        "value-not-in-pool",
+        Area.LINT,
+        "(`--pool`) a literal compared with a column whose every value in the pool differs from it",
+        _W,
+    ),
+    "ASN712": Code(
+        "column-not-in-pool",
+        Area.LINT,
+        "(`--pool`) a column the rules read that the pool lacks",
+        _W,
+    ),
+    "ASN790": Code(
+        "rule-test-failed",
+        Area.LINT,
+        "(`asnrules test`) an expectation of a rule test is not met, at the line that states it",
+    ),
+    "ASN791": Code(
+        "rule-test-invalid",
+        Area.LINT,
+        "(`asnrules test`) a rule-test file that is not in the rule-test format",
+    ),
+    # -- the reference's API -------------------------------------------------------------
+    "ASN951": Code(
+        "compat-unsupported",
+        Area.COMPAT,
+        "a feature of the reference that `asnrules.compat.jwst` does not offer: Python rule "
+        "modules (see [porting.md](porting.md))",
+    ),
+    "ASN952": Code(
+        "compat-invalid-association",
+        Area.COMPAT,
+        "`load_asn` or `AssociationRegistry.validate` was given a document that is not an "
+        "association",
+    ),
+    # -- the association toolbox -----------------------------------------------------------
+    "ASN901": Code("asn-unreadable", Area.TOOLS, "an association file that cannot be read"),
+    "ASN902": Code("asn-json-syntax", Area.TOOLS, "an association file that is not UTF-8 JSON"),
+    "ASN903": Code("asn-schema-type", Area.TOOLS, "(`validate`) a value of the wrong JSON type"),
+    "ASN904": Code("asn-schema-required", Area.TOOLS, "(`validate`) a required key is missing"),
+    "ASN905": Code(
+        "asn-schema-empty", Area.TOOLS, "(`validate`) a list or string that must not be empty is"
+    ),
+    "ASN906": Code(
+        "asn-folder-empty",
+        Area.TOOLS,
+        "(`validate`, `diff`) a folder holds no `*_asn.json` file",
+        _W,
+    ),
+    "ASN910": Code(
+        "diff-usage", Area.TOOLS, "(`diff`) a missing path, or a file compared with a folder"
+    ),
+    "ASN920": Code(
+        "fromlist-unknown-rule", Area.TOOLS, "(`from-list`) an unknown rule, with the known ones"
+    ),
+    "ASN921": Code(
+        "fromlist-member-spec", Area.TOOLS, "(`from-list`) a `--member` that is not `FILE:TYPE`"
+    ),
+    "ASN922": Code(
+        "fromlist-product-name", Area.TOOLS, "(`from-list`) a Level-3 rule without `--product-name`"
+    ),
+    "ASN923": Code(
+        "fromlist-candidate-id", Area.TOOLS, "(`from-list`) a candidate id the rule refuses"
+    ),
+    "ASN924": Code(
+        "fromlist-not-valid",
+        Area.TOOLS,
+        "(`from-list`) the association would not be valid: no files, no science member, or a "
+        "`c` candidate without a background member",
+    ),
+    "ASN930": Code(
+        "makepool-fits-unreadable", Area.TOOLS, "(`make-pool`) a file that is missing or not FITS"
+    ),
+    "ASN931": Code(
+        "makepool-missing-keyword",
+        Area.TOOLS,
+        "(`make-pool`) a header without `OBSERVTN` or `TARGNAME`",
+    ),
+    "ASN932": Code(
+        "makepool-candidate-spec",
+        Area.TOOLS,
+        "(`make-pool`) an `--asn-candidate` that is not a list of `(id, type)` pairs",
+    ),
+    "ASN940": Code(
+        "report-nothing",
+        Area.TOOLS,
+        "(`report`) no association was made; the report lists only orphans",
+        _W,
+    ),
+    "ASN945": Code(
+        "upgrade-review",
+        Area.TOOLS,
+        "(`upgrade`) something to check by hand in an upgraded file: a rule whose inherited "
+        "`members` now merge by role name, attributes that were `optional`",
+        _W,
+    ),
 }
-"""Stable diagnostic codes and their readable names; never renumbered."""
+"""Stable diagnostic codes: never renumbered. A new code needs only its entry here: the
+tables of ``docs/cli.md`` are made from them (``python -m asnrules.diagnostics --write
+docs/cli.md``), and ``tests/test_diagnostics.py`` checks that each is emitted."""
 
 
 @dataclass(frozen=True, order=True)
@@ -148,7 +493,8 @@ class Diagnostic:
     @property
     def name(self) -> str:
         """Readable name of the code, e.g. ``expr-syntax``."""
-        return CODES.get(self.code, "unknown")
+        known = CODES.get(self.code)
+        return known.name if known else "unknown"
 
     def concise(self) -> str:
         """Return ``path:line:col: CODE severity message``."""
@@ -246,7 +592,10 @@ def render(diagnostics: list[Diagnostic], fmt: str = "concise") -> str:
 
 
 def _sarif(diagnostics: list[Diagnostic]) -> dict[str, object]:
-    rules = [{"id": code, "name": name} for code, name in CODES.items()]
+    rules = [
+        {"id": code, "name": c.name, "shortDescription": {"text": c.description}}
+        for code, c in CODES.items()
+    ]
     results = [
         {
             "ruleId": d.code,
@@ -275,3 +624,67 @@ def byte_position(raw: bytes, index: int) -> tuple[int, int]:
     line = raw.count(b"\n", 0, index) + 1
     start = raw.rfind(b"\n", 0, index) + 1
     return line, len(raw[start:index].decode("utf-8", errors="replace")) + 1
+
+
+_BLOCK = re.compile(r"(<!-- codes: (\w+) -->\n)(.*?)(<!-- /codes -->)", re.S)
+
+
+def markdown(area: Area) -> str:
+    """The Markdown table of the codes of ``area``, by code: code, name, severity, when."""
+    rows = ["| code | name | severity | when |", "| --- | --- | --- | --- |"]
+    for code in sorted(c for c, known in CODES.items() if known.area is area):
+        known = CODES[code]
+        when = known.description.replace("|", "\\|")
+        rows.append(f"| {code} | {known.name} | {known.severity.value} | {when} |")
+    return "\n".join(rows) + "\n"
+
+
+def update_markdown(text: str) -> str:
+    """``text`` with each ``<!-- codes: AREA -->`` ... ``<!-- /codes -->`` block made anew.
+
+    Raises
+    ------
+    ValueError
+        When a block names no area, or an area has no block (its codes would be
+        documented nowhere).
+    """
+    seen: set[str] = set()
+
+    def table(match: re.Match[str]) -> str:
+        name = match.group(2)
+        if name not in {a.value for a in Area}:
+            raise ValueError(f"<!-- codes: {name} --> names no area of asnrules.diagnostics.Area")
+        seen.add(name)
+        return match.group(1) + markdown(Area(name)) + match.group(4)
+
+    made = _BLOCK.sub(table, text)
+    missing = [a.value for a in Area if a.value not in seen]
+    if missing:
+        raise ValueError(f"no <!-- codes: AREA --> block for: {', '.join(missing)}")
+    return made
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m asnrules.diagnostics --markdown [AREA]`` or ``--write FILE``.
+
+    ``--markdown`` prints the codes tables (of one area, or all); ``--write FILE`` makes
+    the tables of a Markdown file (``docs/cli.md``) anew, in place.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m asnrules.diagnostics")
+    action = parser.add_mutually_exclusive_group(required=True)
+    action.add_argument("--markdown", nargs="?", const="all", choices=["all", *Area])
+    action.add_argument("--write", type=Path, metavar="FILE")
+    args = parser.parse_args(argv)
+    if args.write is not None:
+        text = args.write.read_text(encoding="utf-8")
+        args.write.write_text(update_markdown(text), encoding="utf-8")
+        return 0
+    areas = list(Area) if args.markdown == "all" else [Area(args.markdown)]
+    print("\n".join(f"<!-- codes: {a.value} -->\n{markdown(a)}<!-- /codes -->" for a in areas))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,6 +1,9 @@
 from pathlib import Path
 
+import pytest
+
 from asnrules import AssociationPool, AssociationRegistry, Main, generate
+from asnrules.diagnostics import AsnRulesError
 
 from .conftest import EXAMPLE_POOL
 
@@ -26,3 +29,9 @@ def test_registry_and_generate() -> None:
     assert "Asn_Lv3Image" in rules
     asns = generate(pool, rules)
     assert len(asns) == 20
+
+
+def test_a_registry_without_rule_files_is_no_rules() -> None:
+    with pytest.raises(AsnRulesError) as caught:
+        AssociationRegistry(include_default=False)
+    assert [d.code for d in caught.value.diagnostics] == ["ASN020"]

@@ -159,4 +159,4 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
         app, ["generate", *map(str, made), "-p", str(tmp_path / "o"), "--dask", "tcp://127.0.0.1:9"]
     )
     assert result.exit_code == 2
-    assert "ASN015" in result.output and "cannot reach" in result.output
+    assert "ASN016" in result.output and "cannot reach" in result.output

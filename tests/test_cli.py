@@ -133,3 +133,52 @@ def test_python_m_entry_point() -> None:
         [sys.executable, "-m", "asnrules", "--version"], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0 and __version__ in done.stdout
+
+
+def _dry_run_names(*options: str) -> tuple[list[str], str]:
+    result = runner.invoke(app, ["generate", str(EXAMPLE_POOL), "--dry-run", *options])
+    assert result.exit_code == 0, result.output
+    return [
+        line for line in result.stdout.splitlines() if line.endswith("_asn.json")
+    ], result.stderr
+
+
+def test_no_finalize_keeps_what_finalize_drops() -> None:
+    from asnrules.api import run
+
+    kept, _ = _dry_run_names()
+    raw, summary = _dry_run_names("--no-finalize")
+    assert len(raw) == len(run(EXAMPLE_POOL, finalize=False).files) == 61
+    assert len(kept) == len(run(EXAMPLE_POOL).files) == 20
+    assert "61 associations" in summary
+    # the validity checks drop the spec2 candidates; de-duplication the discovered copies
+    assert [n for n in kept if "_spec2_" in n or "-a3001_" in n] == []
+    assert any("_spec2_" in n for n in raw) and any("-a3001_" in n for n in raw)
+
+
+def test_rulesets_lists_each_bundled_file_and_its_rules() -> None:
+    from asnrules.language.loader import load_rulesets
+
+    result = runner.invoke(app, ["rulesets"])
+    assert result.exit_code == 0, result.output
+    listed = dict(line.split(": ", 1) for line in result.stdout.splitlines())
+    assert listed["jwst-common.yaml"] == "(definitions only)"
+    for name in ("stage2.yaml", "stage3.yaml"):
+        ruleset, _ = load_rulesets([name])
+        assert listed[name].split(", ") == sorted(ruleset.rules), name
+
+
+def test_rulesets_usage_error() -> None:
+    result = runner.invoke(app, ["rulesets", "list"])
+    assert result.exit_code == 2
+    assert "usage: asnrules rulesets [--path] [show NAME]" in result.output
+
+
+def test_schema_is_the_rule_file_model() -> None:
+    from asnrules.language.models import Document
+
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert schema == Document.model_json_schema(by_alias=True)
+    assert {"rules", "attributes", "include"} <= set(schema["properties"])

@@ -136,6 +136,10 @@ def test_default_not_set() -> None:
         ("True", 1, "write 'true', not 'True'"),
         ("a == 1 Or b", 8, "write 'or', not 'Or'"),
         ("exp_type = 'nrc_image'", 10, "did you mean '=='?"),
+        ("a == FALSE", 6, "write 'false', not 'FALSE'"),
+        ("a Not in b", 3, "write 'not', not 'Not'"),
+        ("a IN image", 3, "write 'in', not 'IN'"),
+        ("'x' if a Else 'y'", 10, "write 'else', not 'Else'"),
     ],
 )
 def test_syntax_error_hints(text: str, col: int, hint: str) -> None:

@@ -43,13 +43,55 @@ def test_function_is_documented(name: str) -> None:
     assert name in _calls(expressions.parse(function.example)), "the example must use the function"
 
 
+EXAMPLE_ROW = {
+    "filename": "jw1_uncal.fits",
+    "program": "42",
+    "bkgdtarg": "t",
+    "is_psf": "f",
+    "pupil": "clear",
+    "grating": "g140m",
+    "visitype": "prime_wfsc_x",
+    "opt_elem": "f150w",
+    "opt_elem2": "clear",
+    "obs_num": "001",
+    "exp_type": "nrc_image",
+    "fxd_slit": "s200a1",
+}
+"""A row holding every column the examples read ('f' counts as set: no ruleset says not)."""
+
+EXAMPLE_RESULTS = {
+    # function: (value on a row lacking every column, value on EXAMPLE_ROW)
+    "all": (False, True),
+    "any": (False, True),
+    "contains": (False, True),
+    "first": (None, "clear"),
+    "is_set": (False, True),
+    "join": ("", "clear-f150w"),
+    "len": (False, False),  # a single value counts 1
+    "match": (False, True),
+    "notall": (True, False),
+    "notany": (True, False),
+    "pad": ("00000", "00042"),
+    "prefix": ("", "-s200a1"),
+    "regex": (False, True),
+    "resuffix": ("", "jw1_rate.fits"),
+    "stem": ("", "jw1_uncal"),
+    "strip_suffix": ("jw_00001", "jw_00001"),
+}
+
+
+def test_every_row_function_has_an_expected_example_result() -> None:
+    assert sorted(EXAMPLE_RESULTS) == ROW_FUNCTIONS
+
+
 @pytest.mark.parametrize("name", ROW_FUNCTIONS)
-def test_row_example_compiles_and_runs(name: str) -> None:
+def test_row_example_gives_its_result(name: str) -> None:
     node = expressions.parse(FUNCTIONS[name].example)
     fn = compiler.Compiler(compiler.Definitions()).compile(node, ROW)
-    fn(compiler.Scope({}))  # a row lacking every column: no exception
-    row = {"filename": "jw1_uncal.fits", "program": "42", "bkgdtarg": "t", "pupil": "clear"}
-    fn(compiler.Scope(row))
+    absent, present = EXAMPLE_RESULTS[name]
+    assert fn(compiler.Scope({})) == absent
+    assert fn(compiler.Scope(dict(EXAMPLE_ROW))) == present
+    assert type(fn(compiler.Scope(dict(EXAMPLE_ROW)))) is type(present)
 
 
 @pytest.mark.parametrize("name", ASSOCIATION_ONLY)

@@ -45,7 +45,7 @@ def test_a_misspelled_list_entry_fails_the_bundled_tests(tmp_path):
     )
     assert not broken
     failed = [o.test.name for o in outcomes if not o.passed]
-    assert "Asn_Lv2Image" in failed or "Asn_Lv3ImageBackground" in failed
+    assert sorted(failed) == ["Asn_Lv2Image", "Asn_Lv3ImageBackground"]
 
 
 TEST_FILE = """\

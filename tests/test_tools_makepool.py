@@ -133,3 +133,12 @@ def test_missing_keyword_and_unreadable_file(tmp_path: Path) -> None:
     result = runner.invoke(app, ["make-pool", str(tmp_path / "b.fits"), "-o", "p.csv"])
     assert result.exit_code == 2
     assert "ASN930" in result.output
+
+
+def test_a_pool_that_cannot_be_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    names = write_fits(tmp_path, {"jw01234001001_02101_00001_nrca1_uncal.fits": {}})
+    (tmp_path / "taken").mkdir()  # a folder where the pool file should go
+    result = runner.invoke(app, ["make-pool", *names, "-o", "taken"])
+    assert result.exit_code == 2
+    assert "taken:0:0: ASN506 error cannot write the pool" in result.output

@@ -135,3 +135,13 @@ def test_page_in_headless_chromium(tmp_path: Path, result) -> None:
     shown = [k for k, hidden in by_rule.asns.items() if not hidden]
     assert len(shown) == 3
     assert re.match(r"4 of 5 rows, 3 of 7 associations", by_rule.counts)
+
+
+def test_a_report_of_nothing_says_so(tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    result = runner.invoke(app, ["report", str(POOL), "-o", str(out), "-i", "o999"])
+    assert result.exit_code == 0, result.output
+    assert f"{POOL}:0:0: ASN940 warning no association was made" in result.stderr
+    assert out.is_file()
+    made = runner.invoke(app, ["report", str(POOL), "-o", str(out)])
+    assert "ASN940" not in made.stderr

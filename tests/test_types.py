@@ -317,3 +317,15 @@ def test_bundled_conditions_are_boolean_and_values_text() -> None:
         context = "member" if name == "level3_suffix" else ROW
         kind = compiler.type_of(expressions.parse(name), context)
         assert kind is Type.TEXT, name
+
+
+def test_upper_case_keywords_in_a_rule_file_name_the_fix(tmp_path: Path) -> None:
+    found = _lint(tmp_path, "asnrules: 1\nconditions:\n  a: x == 'y' AND True\n")
+    assert found == [
+        (
+            3,
+            15,
+            "ASN201",
+            "unexpected character 'A'; keywords are lower-case: write 'and', not 'AND'",
+        )
+    ]

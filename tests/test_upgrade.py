@@ -473,8 +473,8 @@ def test_inherited_members_are_flagged(tmp_path: Path) -> None:
     )
     notes = upgrade_file(path).notes
     assert [(n.line, n.code, n.severity.value) for n in notes] == [
-        (7, "ASN130", "warning"),
-        (13, "ASN130", "warning"),
+        (7, "ASN945", "warning"),
+        (13, "ASN945", "warning"),
     ]
     assert "'defaults', 'B'" in notes[0].message
     assert "'defaults', 'D'" in notes[1].message

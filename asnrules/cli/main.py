@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -19,6 +19,7 @@ import typer.core
 
 from asnrules import __version__
 from asnrules.diagnostics import AsnRulesError, Diagnostic, Severity, render
+from asnrules.options import BY_NAME, RunOptions, many_values, optional_values
 
 app = typer.Typer(
     name="asnrules",
@@ -69,14 +70,14 @@ def _option_like(arg: str) -> bool:
 
 
 class StrictOptions(typer.core.TyperCommand):
-    """A command whose options never take the next option as their value.
+    """A command whose options read their values as argparse, which the reference uses, does.
 
-    ``-p --dry-run`` is refused (argparse, which the reference uses, does the same),
-    and the options in :attr:`optional_values` may be given alone: they then take the
-    value their function gives (``--save-orphans`` alone names ``orphaned.csv``).
+    An option never takes the next option as its value (``-p --dry-run`` is refused);
+    the options that :func:`asnrules.options.optional_values` names may be given alone,
+    and then take the value it gives (``--save-orphans`` alone names ``orphaned.csv``);
+    those of :func:`asnrules.options.many_values` take every value up to the next
+    option (``-i o001 c1000``).
     """
-
-    optional_values: dict[str, Callable[[], str]] = {}
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         """Check value-taking options, then parse as usual."""
@@ -89,6 +90,7 @@ class StrictOptions(typer.core.TyperCommand):
             if isinstance(param, typer.core.TyperOption) and not param.is_flag and not param.count
             for opt in (*param.opts, *param.secondary_opts)
         }
+        alone, many = optional_values(), many_values()
         out: list[str] = []
         i = 0
         while i < len(args):
@@ -104,8 +106,11 @@ class StrictOptions(typer.core.TyperCommand):
             if following is not None and not _option_like(following):
                 out.extend((arg, following))
                 i += 2
+                while arg in many and i < len(args) and not _option_like(args[i]):
+                    out.extend((arg, args[i]))
+                    i += 1
                 continue
-            default = self.optional_values.get(arg)
+            default = alone.get(arg)
             if default is None:
                 got = f"; got the option {following!r}" if following is not None else ""
                 raise typer.BadParameter(f"needs a value{got}", param_hint=f"'{arg}'")
@@ -114,120 +119,42 @@ class StrictOptions(typer.core.TyperCommand):
         return out
 
 
-def _timestamp() -> str:
-    from asnrules.io.output import version_tag
-
-    return str(version_tag(True))
-
-
-class GenerateOptions(StrictOptions):
-    """``generate``'s options: ``--version-id`` and ``--save-orphans`` may stand alone."""
-
-    optional_values = {"--version-id": _timestamp, "--save-orphans": lambda: "orphaned.csv"}
+def _options(values: dict[str, Any]) -> RunOptions:
+    """The run options among a command's parameters (its ``locals()``); exit 2 on a clash."""
+    try:
+        return RunOptions.of(values)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
-def _check_exclusive(ids: list[str] | None, discover: bool, all_candidates: bool) -> None:
-    """Exit with status 2 when more than one of the candidate-selection options is given."""
-    chosen = [
-        name
-        for name, on in (
-            ("--ids", bool(ids)),
-            ("--discover", discover),
-            ("--all-candidates", all_candidates),
-        )
-        if on
-    ]
-    if len(chosen) > 1:
-        typer.echo(f"error: {' and '.join(chosen)} cannot be used together", err=True)
-        raise typer.Exit(2)
+def _option(name: str) -> Any:
+    """The ``typer.Option`` of a run option, from its one declaration."""
+    option = BY_NAME[name]
+    return typer.Option(*option.flags, help=option.help)
 
 
-# The options of a generation, declared once for generate, explain and report.
-_Rulesets = Annotated[
-    Optional[list[str]],  # noqa: UP045 - typer needs Optional on older Pythons
-    typer.Option(
-        "--ruleset",
-        "-r",
-        help="Rule file or bundled ruleset name; repeatable; added to stage2.yaml and "
-        "stage3.yaml unless it names one of them or --ignore-default is given.",
-    ),
-]
-_IgnoreDefault = Annotated[
-    bool, typer.Option("--ignore-default", help="Run only the -r rule files.")
-]
-_Ids = Annotated[
-    Optional[list[str]],  # noqa: UP045
-    typer.Option("--ids", "-i", help="Only this candidate id (repeatable), e.g. -i o001 -i c1000."),
-]
-_Dms = Annotated[
-    bool, typer.Option("--DMS", help="With -i: also generate background candidates, keep ids.")
-]
-_VersionId = Annotated[
-    Optional[str],  # noqa: UP045
-    typer.Option(
-        "--version-id",
-        help="Version tag in file names; given alone, the current UTC time (YYYYmmddtHHMMSS).",
-    ),
-]
-_Delimiter = Annotated[str, typer.Option("--delimiter", "-d", help="Pool delimiter.")]
-_PoolFormat = Annotated[
-    str, typer.Option("--pool-format", help="astropy table format of the pool.")
-]
-_Discover = Annotated[bool, typer.Option("--discover", help="Keep only discovered associations.")]
-_AllCandidates = Annotated[
-    bool, typer.Option("--all-candidates", help="Every candidate, no discovery.")
-]
-_NoFinalize = Annotated[
-    bool, typer.Option("--no-finalize", help="Skip hooks, validity checks and de-duplication.")
-]
-_Merge = Annotated[
-    bool, typer.Option("--merge", help="Merge Stage 2 associations of one candidate.")
-]
-_PerPool = Annotated[
-    bool,
-    typer.Option("--per-pool-algorithm", help="One run over the whole pool, all candidates."),
-]
+# The options of a generation, declared in asnrules.options for every parser; the
+# Python type of each stands here, its flags and help come from there.
+_Rulesets = Annotated[Optional[list[str]], _option("ruleset")]  # noqa: UP045 - typer
+_IgnoreDefault = Annotated[bool, _option("ignore_default")]
+_Ids = Annotated[Optional[list[str]], _option("ids")]  # noqa: UP045
+_Dms = Annotated[bool, _option("dms")]
+_VersionId = Annotated[Optional[str], _option("version_id")]  # noqa: UP045
+_Delimiter = Annotated[str, _option("delimiter")]
+_PoolFormat = Annotated[str, _option("pool_format")]
+_Discover = Annotated[bool, _option("discover")]
+_AllCandidates = Annotated[bool, _option("all_candidates")]
+_NoFinalize = Annotated[bool, _option("no_finalize")]
+_Merge = Annotated[bool, _option("merge")]
+_PerPool = Annotated[bool, _option("per_pool")]
+_Path = Annotated[Path, _option("path")]
+_DryRun = Annotated[bool, _option("dry_run")]
+_SaveOrphans = Annotated[Optional[str], _option("save_orphans")]  # noqa: UP045
 _Debug = Annotated[bool, typer.Option("--debug", "-D", help="Show Python tracebacks.")]
 
 
-def _run_options(
-    ids: list[str] | None,
-    discover: bool,
-    all_candidates: bool,
-    version_id: str | None,
-    no_finalize: bool,
-    delimiter: str,
-    pool_format: str,
-    ignore_default: bool = False,
-    dms: bool = False,
-    merge: bool = False,
-    per_pool: bool = False,
-) -> dict[str, Any]:
-    """Keyword arguments of :func:`asnrules.api.run` from the options (exit 2 on a clash)."""
-    _check_exclusive(ids, discover, all_candidates)
-    return {
-        "ids": ids,
-        "discover": discover,
-        "all_candidates": all_candidates,
-        "version_id": version_id,
-        "finalize": not no_finalize,
-        "delimiter": delimiter,
-        "pool_format": pool_format,
-        "ignore_default": ignore_default,
-        "dms": dms,
-        "merge": merge,
-        "per_pool": per_pool,
-    }
-
-
-def _run_options_of(values: dict[str, Any]) -> dict[str, Any]:
-    """:func:`_run_options` from a command's parameters (its ``locals()``)."""
-    import inspect
-
-    return _run_options(**{k: values[k] for k in inspect.signature(_run_options).parameters})
-
-
-@app.command(cls=GenerateOptions)
+@app.command(cls=StrictOptions)
 def generate(
     pools: Annotated[
         list[Path],
@@ -241,9 +168,9 @@ def generate(
     ignore_default: _IgnoreDefault = False,
     ids: _Ids = None,
     dms: _Dms = False,
-    path: Annotated[Path, typer.Option("--path", "-p", help="Output folder.")] = Path("."),
+    path: _Path = Path("."),
     version_id: _VersionId = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Generate but write nothing.")] = False,
+    dry_run: _DryRun = False,
     delimiter: _Delimiter = "|",
     pool_format: _PoolFormat = "ascii",
     discover: _Discover = False,
@@ -251,14 +178,7 @@ def generate(
     no_finalize: _NoFinalize = False,
     merge: _Merge = False,
     per_pool: _PerPool = False,
-    save_orphans: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(
-            "--save-orphans",
-            help="Write rows in no association to this file inside --path "
-            "(given alone: orphaned.csv).",
-        ),
-    ] = None,
+    save_orphans: _SaveOrphans = None,
     verbose: Annotated[
         bool,
         typer.Option(
@@ -275,7 +195,7 @@ def generate(
         typer.Option(
             "--dask",
             help="Generate the pools on a Dask cluster: tcp://host:port of a running "
-            "scheduler, or 'local' to start one (needs asnrules[dask]).",
+            "scheduler, or 'local' to start one (needs asnrules\\[dask]).",
         ),
     ] = None,
 ) -> None:
@@ -286,7 +206,7 @@ def generate(
     from asnrules.api import run
     from asnrules.io.writing import plan, terminate_as_interrupt
 
-    options = _run_options_of(locals())
+    options = _options(locals()).run_kwargs()
     if len(pools) > 1 or jobs is not None or dask is not None:
         from asnrules.batch import jobs_for
 
@@ -441,7 +361,7 @@ class ExplainFormat(str, enum.Enum):
     json = "json"
 
 
-@app.command(cls=GenerateOptions)
+@app.command(cls=StrictOptions)
 def explain(
     pool: Annotated[Path, typer.Argument(help="Pool file.")],
     exposures: Annotated[
@@ -469,7 +389,7 @@ def explain(
 
     from asnrules.checks.explain import as_json, explain, render_text
 
-    options = _run_options_of(locals())
+    options = _options(locals()).run_kwargs()
     try:
         found = explain(pool, exposures, ruleset, **options)
     except AsnRulesError as exc:
@@ -671,7 +591,7 @@ def validate_command(
     validate_main(files, output_format.value)
 
 
-@app.command("report", cls=GenerateOptions)
+@app.command("report", cls=StrictOptions)
 def report_command(
     pool: Annotated[Path, typer.Argument(help="Pool file.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")],
@@ -685,7 +605,7 @@ def report_command(
     """Write one self-contained HTML page showing a pool's associations and orphans."""
     from asnrules.tools.cli import report_main
 
-    _check_exclusive(ids, discover, all_candidates)
+    _options(locals())
     report_main(pool, output, ruleset, ids, discover, all_candidates, version_id, delimiter)
 
 

@@ -16,7 +16,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +36,10 @@ from asnrules.compat.registry import AssociationRegistry, DMSAttrConstraint, con
 from asnrules.diagnostics import AsnRulesError, render
 from asnrules.engine.generator import Options, check_columns, unknown_candidates
 from asnrules.engine.generator import generate as _generate
-from asnrules.io.output import orphan_rows
+from asnrules.io.output import orphan_rows, version_tag
 from asnrules.io.pool import pool_name, read_pool
 from asnrules.modes import dms_candidate_ids, dms_requested_only
+from asnrules.options import RunOptions, add_arguments
 
 Association = AsnDocument
 """Associations are :class:`AsnDocument` objects (``dict`` of their document)."""
@@ -77,13 +78,6 @@ class AssociationPool(Table):  # type: ignore[misc]
         super().write(*args, **kwargs)
 
 
-def _timestamp(version_id: str | bool | None) -> str | None:
-    """``True`` becomes the current UTC time (``20260101t120000``)."""
-    if version_id is True:
-        return datetime.now(timezone.utc).strftime("%Y%m%dt%H%M%S")
-    return version_id or None
-
-
 def _rows(pool: Table) -> list[dict[str, str]]:
     names = list(pool.colnames)
     columns = [[str(v).lower() for v in pool[n].tolist()] for n in names]
@@ -118,7 +112,7 @@ def generate(
     ruleset = registry.ruleset
     check_columns([c.lower() for c in pool.colnames], ruleset, pool_name(pool))
     rows = registry.rows(_rows(pool))
-    options = registry.options(rows, _timestamp(version_id), finalize)
+    options = registry.options(rows, version_tag(version_id), finalize)
     made = _generate(rows, ruleset, options, pool_name(pool))
     for asn in made:
         bare = asn.rule.name
@@ -127,31 +121,23 @@ def generate(
 
 
 def _parser(has_pool: bool) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="asn_generate", usage="asn_generate pool")
+    """``asn_generate``'s parser.
+
+    The run options of :mod:`asnrules.options`, kept under the reference's names, and
+    the reference's own ``-v``/``-D`` (log levels), ``--format`` and ``--no-merge``.
+    """
+    parser = argparse.ArgumentParser(
+        prog="asn_generate", usage="asn_generate pool", allow_abbrev=False
+    )
     if not has_pool:
         parser.add_argument("pool")
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument("-i", "--ids", nargs="+", dest="asn_candidate_ids")
-    group.add_argument("--discover", action="store_true")
-    group.add_argument("--all-candidates", action="store_true", dest="all_candidates")
-    parser.add_argument("-p", "--path", type=Path, default=Path("."))
-    parser.add_argument("--save-orphans", nargs="?", const=Path("orphaned.csv"), default=None)
-    parser.add_argument("--version-id", nargs="?", const=True, default=None)
-    parser.add_argument("-r", "--rules", action="append")
-    parser.add_argument("--ignore-default", action="store_true")
-    parser.add_argument("--dry-run", action="store_true")
-    parser.add_argument("-d", "--delimiter", default="|")
-    parser.add_argument("--pool-format", default="ascii")
+    add_arguments(parser, reference=True)
     level = parser.add_mutually_exclusive_group()
     level.add_argument("-v", "--verbose", action="store_const", dest="level", const=logging.INFO)
     level.add_argument("-D", "--debug", action="store_const", dest="level", const=logging.DEBUG)
-    parser.add_argument("--DMS", action="store_true", dest="dms")
     parser.add_argument("--format", default="json", choices=["json", "yaml"])
     parser.add_argument("--version", action="version", version=f"asnrules {__version__}")
-    parser.add_argument("--no-finalize", action="store_true")
     parser.add_argument("--no-merge", action="store_true")
-    parser.add_argument("--merge", action="store_true")
-    parser.add_argument("--per-pool-algorithm", action="store_true")
     return parser
 
 
@@ -171,7 +157,9 @@ class Main:
     Attributes
     ----------
     parsed : argparse.Namespace
-        The arguments.
+        The arguments, under the reference's names.
+    options : RunOptions
+        The run options they give (as ``asnrules generate`` reads the same arguments).
     pool : astropy Table
         The pool.
     associations : list of AsnDocument
@@ -187,38 +175,45 @@ class Main:
         argv = sys.argv[1:] if args is None else args.split(" ") if isinstance(args, str) else args
         parser = _parser(pool is not None)
         self.parsed = parser.parse_args(list(argv))
+        self.options = options = RunOptions.parsed(self.parsed)
         if self.parsed.level:
             LOG.setLevel(self.parsed.level)
         self.registry = AssociationRegistry(
-            self.parsed.rules, include_default=not self.parsed.ignore_default
+            list(options.ruleset), include_default=not options.ignore_default
         )
         if pool is None:
             pool = AssociationPool.read(
-                self.parsed.pool, delimiter=self.parsed.delimiter, fmt=self.parsed.pool_format
+                self.parsed.pool, delimiter=options.delimiter, fmt=options.pool_format
             )
         self.pool = pool
 
     def _options(self, ids: list[str] | None) -> Options:
-        parsed, version = self.parsed, _timestamp(self.parsed.version_id)
-        finalize = not parsed.no_finalize
-        modes = {"merge": parsed.merge, "per_pool": parsed.per_pool_algorithm}
+        given = self.options
         if ids:
-            return Options(ids, False, True, version, finalize, **modes)
-        if parsed.discover:
-            return Options(None, True, False, version, finalize, **modes)
-        return Options(None, not parsed.all_candidates, True, version, finalize, **modes)
+            chosen = Options(ids, False, True)
+        elif given.discover:
+            chosen = Options(None, True, False)
+        else:
+            chosen = Options(None, not given.all_candidates, True)
+        return replace(
+            chosen,
+            version_id=given.version_id,
+            finalize=not given.no_finalize,
+            merge=given.merge,
+            per_pool=given.per_pool,
+        )
 
     def generate(self) -> list[AsnDocument]:
         """Generate the associations (candidates and discovery as the options say)."""
-        ruleset, parsed = self.registry.ruleset, self.parsed
-        per_pool = parsed.per_pool_algorithm
+        ruleset, given = self.registry.ruleset, self.options
+        per_pool = given.per_pool
         name = pool_name(self.pool)
         check_columns([c.lower() for c in self.pool.colnames], ruleset, name, per_pool)
         self._rows = _rows(self.pool)
-        requested = list(parsed.asn_candidate_ids or [])
+        requested = list(given.ids)
         for missing in unknown_candidates(self._rows, ruleset, requested, per_pool):
             LOG.warning("candidate %r not found in pool %s", missing, name)
-        dms = parsed.dms and requested and not per_pool
+        dms = given.dms and requested and not per_pool
         ids = dms_candidate_ids(self._rows, ruleset.candidate_column, requested) if dms else None
         made = _generate(self._rows, ruleset, self._options(ids or requested), name)
         if dms:
@@ -237,16 +232,16 @@ class Main:
 
     def save(self) -> None:
         """Write the associations (and orphans with ``--save-orphans``) unless ``--dry-run``."""
-        if self.parsed.dry_run:
+        if self.options.dry_run:
             return
-        folder = Path(self.parsed.path)
+        folder = self.options.path
         folder.mkdir(parents=True, exist_ok=True)
         for asn in self.associations:
             name, text = asn.dump(format=self.parsed.format)
             (folder / name).write_text(text, encoding="utf-8")
-        if self.parsed.save_orphans:
+        if self.options.save_orphans:
             self.orphaned.write(
-                folder / self.parsed.save_orphans, format="ascii", delimiter="|", overwrite=True
+                folder / self.options.save_orphans, format="ascii", delimiter="|", overwrite=True
             )
 
     @classmethod

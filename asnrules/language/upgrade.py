@@ -222,7 +222,7 @@ class _Pass:
 
     def _at(self, node: yaml.Node, message: str, code: str = "ASN112") -> Diagnostic:
         mark = node.start_mark
-        severity = Severity.WARNING if code == "ASN130" else Severity.ERROR
+        severity = Severity.WARNING if code == "ASN945" else Severity.ERROR
         line, col = mark.line + 1, mark.column + 1
         return Diagnostic(self.display, line, col, code, message, severity=severity)
 
@@ -320,7 +320,7 @@ class _Pass:
                 "files that include this one must mark their uses too"
             )
             self.notes.append(
-                Diagnostic(self.display, 1, 1, "ASN130", message, severity=Severity.WARNING)
+                Diagnostic(self.display, 1, 1, "ASN945", message, severity=Severity.WARNING)
             )
 
     # -- rules ------------------------------------------------------------------------
@@ -359,7 +359,7 @@ class _Pass:
             f"rule {key.value!r}: the members of {names} now merge by role name (in 0.x the "
             "last replaced the others): check the roles it ends up with"
         )
-        self.notes.append(self._at(_get(rule, "members") or key, message, "ASN130"))
+        self.notes.append(self._at(_get(rule, "members") or key, message, "ASN945"))
 
     def _summarize(self, node: yaml.Node) -> None:
         choose = _get(node, "choose")

@@ -83,7 +83,7 @@ def make_pool_main(
     except OSError as exc:
         _fail(
             AsnRulesError(
-                [Diagnostic(str(output), 0, 0, "ASN001", f"cannot write the pool: {exc.strerror}")]
+                [Diagnostic(str(output), 0, 0, "ASN506", f"cannot write the pool: {exc.strerror}")]
             )
         )
     typer.echo(f"{len(files)} rows, {len(table.colnames)} columns, written to {output}", err=True)
@@ -164,13 +164,12 @@ def report_main(
         _write(output, page)
     except AsnRulesError as exc:
         _fail(exc)
-    if result.warnings:  # located diagnostics of severity warning
-        typer.echo(render(result.warnings, "full" if sys.stderr.isatty() else "concise"), err=True)
+    warnings = list(result.warnings)  # located diagnostics of severity warning
     if not result.associations:
-        typer.echo(
-            f"warning: {pool}: ASN940 no association was made; the report lists only orphans",
-            err=True,
-        )
+        message = "no association was made; the report lists only orphans"
+        warnings.append(Diagnostic(str(pool), 0, 0, "ASN940", message, Severity.WARNING))
+    if warnings:
+        typer.echo(render(warnings, "full" if sys.stderr.isatty() else "concise"), err=True)
     typer.echo(
         f"{len(result.associations)} associations, {len(result.orphans)} orphans, "
         f"report written to {output}",
