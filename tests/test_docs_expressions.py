@@ -43,7 +43,7 @@ def test_every_type_error_is_documented() -> None:
     text = DOC.read_text()
     codes = (TEXT_NUMBER, IN_NOT_CONTAINER, TEXT_ORDER, ARGUMENT_TYPE, CONDITION_NOT_BOOL)
     for code in codes:
-        assert f"| {code} | {CODES[code]} |" in text, code
+        assert f"| {code} | {CODES[code].name} |" in text, code
 
 
 def test_every_type_is_documented() -> None:
