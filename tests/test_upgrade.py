@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import stat
 import textwrap
 from pathlib import Path
@@ -478,3 +480,24 @@ def test_inherited_members_are_flagged(tmp_path: Path) -> None:
     ]
     assert "'defaults', 'B'" in notes[0].message
     assert "'defaults', 'D'" in notes[1].message
+
+
+def test_cli_write_failure_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    for path in (first, second):
+        path.write_text("asnrules: 1\n", encoding="utf-8")
+    real = os.fsync
+    calls = []
+
+    def failing(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", failing)
+    result = CliRunner().invoke(app, ["upgrade", "--write", str(first), str(second)])
+    assert result.exit_code == 2
+    assert f"{second}:0:0: ASN506 error cannot write: No space left on device" in result.stderr
+    assert first.read_text() == second.read_text() == "asnrules: 1\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "b.yaml"]

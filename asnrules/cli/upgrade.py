@@ -44,18 +44,49 @@ def run_upgrade(files: list[Path], write: bool, check: bool) -> int:
                 print(f"would upgrade {u.path}", file=sys.stderr)
         return 1 if any(u.changed for u in upgrades) else 0
     if write:
-        for u in upgrades:
-            if u.changed:
-                replace_text(u.path, u.after)
-                print(f"upgraded {u.path}", file=sys.stderr)
+        changed = [u for u in upgrades if u.changed]
+        try:
+            replace_texts([(u.path, u.after) for u in changed])
+        except OSError as exc:
+            problem = Diagnostic(
+                exc.filename or "", 0, 0, "ASN506", f"cannot write: {exc.strerror}"
+            )
+            print(render([problem], "concise"), file=sys.stderr)
+            return 2
+        for u in changed:
+            print(f"upgraded {u.path}", file=sys.stderr)
         return 0
     for u in upgrades:
         sys.stdout.write(u.after)
     return 0
 
 
-def replace_text(path: Path, text: str) -> None:
-    """Replace the file at ``path`` by ``text`` atomically, keeping its permissions."""
+def replace_texts(files: list[tuple[Path, str]]) -> None:
+    """Replace each file by its text, keeping its permissions; all or (nearly) nothing.
+
+    Every new text is first written next to its file; only when all are written are the
+    files replaced, each atomically. When a text cannot be written, none is replaced.
+
+    Raises
+    ------
+    OSError
+        When a text cannot be written (its ``filename`` names the file).
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, text in files:
+            staged.append((_staged(path, text), path))
+    except OSError as exc:
+        for temporary, _ in staged:
+            Path(temporary).unlink(missing_ok=True)
+        exc.filename = exc.filename or str(path)
+        raise
+    for temporary, path in staged:
+        os.replace(temporary, path)
+
+
+def _staged(path: Path, text: str) -> str:
+    """Write ``text`` to a new file beside ``path``, with its permissions; return its name."""
     mode = path.stat().st_mode & 0o7777
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -64,7 +95,7 @@ def replace_text(path: Path, text: str) -> None:
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temporary, mode)
-        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return temporary
