@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from asnrules.cli.main import app
 from asnrules.diagnostics import AsnRulesError
 from asnrules.language.upgrade import upgrade_file
-from asnrules.language.upgrade_text import ASSOCIATION, ROW, TEMPLATE, renamed_value
+from asnrules.language.upgrade.edits import ASSOCIATION, ROW, TEMPLATE, renamed_value
 
 
 def _upgrade(tmp_path: Path, text: str, name: str = "rules.yaml") -> str:

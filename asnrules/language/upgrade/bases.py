@@ -11,7 +11,7 @@ from __future__ import annotations
 import yaml
 
 from asnrules.diagnostics import Diagnostic
-from asnrules.language.upgrade_text import compose
+from asnrules.language.upgrade.edits import compose
 
 
 def move_bases(text: str, display: str) -> tuple[str, list[Diagnostic]]:

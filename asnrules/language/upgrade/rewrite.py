@@ -1,46 +1,23 @@
-"""``asnrules upgrade``: rewrite a rule file of language 0.x in language 1.0.
+"""The in-place edits of ``asnrules upgrade``: every 0.x spelling of one file, in 1.0.
 
-Every rename and removal of 1.0 is applied by editing the file's text at the spans of
-PyYAML's composed nodes, so comments and layout stay wherever the change allows:
-
-- ``asnrules: 1`` becomes ``asnrules: 1.0``; a rule's ``member:`` becomes ``member_fields:``;
-- a ``members`` list becomes a map from role name to role (``role:`` gone); a shared role
-  named in the list, ``- level2_background``, becomes ``background: {extends:
-  level2_background}``, its role name read from this file or the files it includes;
-- role ``reoffer: existing`` becomes ``rejoin: true``; role ``exptype: E`` becomes
-  ``member_fields: {exptype: E}``; top-level ``reoffer: [{when: C}]`` becomes
-  ``final_pass: [C]``;
-- an attribute written as a column list or with ``from:`` becomes an expression
-  (``first_set(a, b)``); ``optional: true`` is dropped and the attribute's uses in this
-  file's ``share`` lists and groups get ``?``;
-- ``first(`` becomes ``first_set(`` and, in association context, a bare ``first``
-  becomes ``first_member``; a condition that is a bare name, ``is_tso: tsovisit``,
-  becomes ``is_set(tsovisit)`` (1.0 conditions are boolean; that is what it meant);
-- rules with ``abstract: true`` move to a top-level ``bases:`` section (a second pass over
-  the edited text).
+:class:`Rewrite` walks the composed YAML nodes of a file and records text edits
+(:class:`~asnrules.language.upgrade.edits.Edits`); rules marked ``abstract`` are
+moved afterwards, by :mod:`asnrules.language.upgrade.bases`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 import yaml
 
-from asnrules.diagnostics import AsnRulesError, Diagnostic, Severity
-from asnrules.language.documents import resolve_ruleset_path
-from asnrules.language.positions import load_yaml
-from asnrules.language.upgrade_bases import move_bases
-from asnrules.language.upgrade_text import (
+from asnrules.diagnostics import Diagnostic, Severity
+from asnrules.language.upgrade.edits import (
     ASSOCIATION,
     ROW,
     TEMPLATE,
     Edits,
-    compose,
     flow_scalar,
-    rename_first,
     rename_in_scalar,
     renamed_value,
 )
@@ -48,148 +25,6 @@ from asnrules.language.upgrade_text import (
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _RULE_EXPRESSIONS = {"select": ROW, "valid": ASSOCIATION}
 _RULE_TEMPLATES = ("product", "file")
-
-
-@dataclass
-class Upgrade:
-    """The upgrade of one file: its text before and after, and notes for the user."""
-
-    path: Path
-    before: str
-    after: str
-    notes: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        """Whether the 1.0 text differs from the file."""
-        return self.before != self.after
-
-
-def upgrade_file(path: Path) -> Upgrade:
-    """Upgrade one rule file (not written).
-
-    Raises
-    ------
-    AsnRulesError
-        When the file cannot be read or parsed, or holds what 1.0 cannot say as it stands
-        (two roles of one name in a rule); every error is located.
-    """
-    display = str(path)
-    data, _ = load_yaml(path, display)  # located errors for unreadable or broken files
-    text = path.read_bytes().decode("utf-8")
-    if isinstance(data, dict) and str(data.get("asnrules", "")) == "1.0":
-        return Upgrade(path, text, text)
-    document = data if isinstance(data, dict) else {}
-    included = _includes(path, document, (path.resolve(),))
-    first = _Pass(text, display, shared_role_names(included, document))
-    first.inherited = inherited_members(included, document)
-    first.conditions = {
-        str(n)
-        for d in [*included, document]
-        if isinstance(d.get("conditions"), dict)
-        for n in d["conditions"]
-    }
-    first.document(compose(text))
-    if first.errors:
-        raise AsnRulesError(first.errors)
-    after = first.edits.result()
-    after, problems = move_bases(after, display)
-    if problems:
-        raise AsnRulesError(problems)
-    return Upgrade(path, text, after, first.notes)
-
-
-def shared_role_names(included: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, str]:
-    """Shared role -> its role name, from the included files and then the file ``data``.
-
-    A shared role written in 1.0 has no ``role:``; its name is its key.
-    """
-    names: dict[str, str] = {}
-    for document in [*included, data]:
-        names.update(_roles_of(document))
-    return names
-
-
-def inherited_members(included: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, list[str]]:
-    """Rule of ``data`` -> the pieces writing ``members`` it is made of, when two or more.
-
-    In 0.x the last ``members`` (through ``defaults`` and ``extends``) replaced the
-    others; in 1.0 they merge by role name, so such a rule may have roles it did not have.
-    """
-    pieces: dict[str, Any] = {}
-    for document in [*included, data]:
-        for section in ("bases", "rules"):
-            written = document.get(section)
-            pieces.update(written if isinstance(written, dict) else {})
-    rules = data.get("rules")
-    defaults = data.get("defaults")
-    found: dict[str, list[str]] = {}
-    for name, rule in rules.items() if isinstance(rules, dict) else ():
-        if not isinstance(rule, dict) or str(rule.get("abstract", "")).lower() == "true":
-            continue
-        queue = [(name, rule)]
-        if isinstance(defaults, dict):
-            queue.insert(0, ("defaults", defaults))
-        writers = _writing_members(queue, pieces)
-        if len(writers) > 1:
-            found[name] = writers
-    return found
-
-
-def _extended(rule: dict[str, Any], pieces: dict[str, Any], own: str) -> list[tuple[str, Any]]:
-    """The pieces ``rule`` extends (a rule extending its own name: an overlay, skipped)."""
-    extends = rule.get("extends") or []
-    names = [str(n) for n in ([extends] if isinstance(extends, str) else extends)]
-    return [(n, pieces.get(n)) for n in names if n != own]
-
-
-def _writing_members(queue: list[tuple[str, Any]], pieces: dict[str, Any]) -> list[str]:
-    """The names of the pieces of ``queue``, and of what they extend, writing ``members``."""
-    seen: set[str] = set()
-    writers: list[str] = []
-    while queue:
-        name, piece = queue.pop(0)
-        if not isinstance(piece, dict) or name in seen:
-            continue
-        seen.add(name)
-        if "members" in piece:
-            writers.append(name)
-        queue += _extended(piece, pieces, name)
-    return writers
-
-
-def _includes(path: Path, data: dict[str, Any], chain: tuple[Path, ...]) -> list[dict[str, Any]]:
-    """The documents ``data`` includes, depth first, found as the loader finds them.
-
-    A path relative to the including file, else a bundled ruleset; unreadable files and
-    cycles are skipped (the loader reports them).
-    """
-    found: list[dict[str, Any]] = []
-    include = data.get("include") or []
-    for name in [include] if isinstance(include, str) else include:
-        target = path.parent / str(name)
-        if not target.is_file():
-            target = resolve_ruleset_path(str(name))
-        if not target.is_file() or target.resolve() in chain:
-            continue
-        try:
-            included, _ = load_yaml(target)
-        except AsnRulesError:
-            continue
-        if isinstance(included, dict):
-            found += _includes(target, included, (*chain, target.resolve()))
-            found.append(included)
-    return found
-
-
-def _roles_of(data: dict[str, Any]) -> dict[str, str]:
-    roles = data.get("roles")
-    if not isinstance(roles, dict):
-        return {}
-    return {
-        key: str(role.get("role", key)) if isinstance(role, dict) else key
-        for key, role in roles.items()
-    }
 
 
 def _entries(node: yaml.Node) -> list[tuple[yaml.ScalarNode, yaml.Node]]:
@@ -203,7 +38,7 @@ def _get(node: yaml.Node, key: str) -> yaml.Node | None:
     return next((v for k, v in _entries(node) if k.value == key), None)
 
 
-class _Pass:
+class Rewrite:
     """The in-place edits of one file (everything but the move of bases)."""
 
     def __init__(self, text: str, display: str, roles: dict[str, str]) -> None:
@@ -522,6 +357,3 @@ def _first_set(node: yaml.SequenceNode) -> str:
     """A 0.x attribute's column list as a 1.0 expression."""
     columns = [str(item.value) for item in node.value if isinstance(item, yaml.ScalarNode)]
     return columns[0] if len(columns) == 1 else f"first_set({', '.join(columns)})"
-
-
-__all__ = ["Upgrade", "rename_first", "shared_role_names", "upgrade_file"]
