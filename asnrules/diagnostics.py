@@ -128,12 +128,29 @@ CODES: dict[str, Code] = {
     "ASN113": Code(
         "attribute-without-value",
         Area.RULES,
-        "an attribute has neither a column nor an expression to take its value from",
+        "an attribute mapping has no `value` expression",
     ),
     "ASN114": Code(
         "rule-without-asn-type",
         Area.RULES,
         "a rule (after `extends` and defaults) has no `asn_type`",
+    ),
+    "ASN115": Code(
+        "schema-renamed-key",
+        Area.RULES,
+        "a key spelled as in rule language 0.x (or a list where 1.0 has a map or an "
+        "expression); the message gives its 1.0 spelling",
+    ),
+    "ASN116": Code(
+        "language-version-0x",
+        Area.RULES,
+        "the file says `asnrules: 1`: it is written in rule language 0.x",
+    ),
+    "ASN117": Code(
+        "name-defined-twice",
+        Area.RULES,
+        "a name defined as two kinds of thing among lists, maps, tables, conditions and "
+        "values, or as a base and a rule of one file",
     ),
     "ASN201": Code(
         "expr-syntax",
@@ -203,7 +220,9 @@ CODES: dict[str, Code] = {
         Area.RULES,
         "a role that is not defined is named (in a rule's roles, or by another role)",
     ),
-    "ASN306": Code("unknown-extends", Area.RULES, "`extends` names a rule that does not exist"),
+    "ASN306": Code(
+        "unknown-extends", Area.RULES, "`extends` names a rule or base that does not exist"
+    ),
     "ASN307": Code("extends-cycle", Area.RULES, "rules that extend one another in a circle"),
     # -- limits on untrusted input -------------------------------------------------------
     "ASN120": Code("limit-file-size", Area.LIMITS, "a rule file larger than 1 MiB"),

@@ -6,7 +6,7 @@ from asnrules.engine.generator import Options, generate
 from asnrules.language.loader import load_rulesets
 
 RULES = """
-asnrules: 1
+asnrules: 1.0
 name: demo
 candidates: {column: cand, discovered_id: a0001}
 not_set: ['', 'null', 'f']
@@ -16,31 +16,30 @@ attributes:
   visit: visit
 roles:
   calibrator:
-    role: calibrator
     when: kind == 'cal'
     link: [visit]
 defaults:
-  member: {expname: name, kind: kind}
+  member_fields: {expname: name, kind: kind}
   product: "{candidate.id}-{band}"
   file: "{candidate.id}_{asn_type}_{pad(sequence, 3)}"
   document: {asn_type: asn_type, asn_rule: asn_rule, products: products}
   valid: ["count(member.role == 'main') > 0"]
-reoffer:
-  - when: kind == 'cal'
+final_pass:
+  - kind == 'cal'
 rules:
   Pairs:
     asn_type: pair
     share: [band]
     members:
-      - role: main
+      main:
         when: kind == 'sci'
         share: [target?]
         record: [visit]
-      - calibrator
+      calibrator: {extends: calibrator}
   Singles:
     asn_type: single
     select: ["kind == 'sci'"]
-    members: [{role: main, limit: 1}]
+    members: {main: {limit: 1}}
 """
 
 
@@ -160,7 +159,7 @@ def test_cost_grows_linearly_with_pool(tmp_path: Path) -> None:
 
 
 HOOKED = """
-asnrules: 1
+asnrules: 1.0
 name: hooked
 candidates: {column: cand}
 attributes:
@@ -169,7 +168,7 @@ rules:
   Nods:
     asn_type: spec3
     share: [patttype]
-    member: {expname: name, exptype: "'science'"}
+    member_fields: {expname: name, exptype: "'science'"}
     finalize: [jwst.nod_backgrounds_level3]
 """
 
@@ -202,7 +201,7 @@ def test_user_file_adjusts_a_bundled_rule(tmp_path: Path) -> None:
     """A later file can extend and replace a bundled rule; it keeps its place and stage."""
     over = tmp_path / "over.yaml"
     over.write_text(
-        "asnrules: 1\nname: over\ninclude: [stage3.yaml]\nrules:\n"
+        "asnrules: 1.0\nname: over\ninclude: [stage3.yaml]\nrules:\n"
         "  Asn_Lv3Image:\n    extends: [Asn_Lv3Image]\n    valid: ['len(obs_num) >= 2']\n"
     )
     ruleset, _ = load_rulesets(["stage2.yaml", "stage3.yaml", over])

@@ -18,12 +18,12 @@ runner = CliRunner()
 
 def _rules(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "rules.yaml"
-    path.write_text("asnrules: 1\ninclude: [jwst-common.yaml]\nrules:\n" + body)
+    path.write_text("asnrules: 1.0\ninclude: [jwst-common.yaml]\nrules:\n" + body)
     return path
 
 
 MEMBER = """\
-    member:
+    member_fields:
       expname: filename
       exptype: "'science'"
 """
@@ -131,9 +131,8 @@ def test_pin_that_differs(tmp_path: Path) -> None:
         "  Asn_Pinned:\n    asn_type: image3\n"
         "    select: [\"exp_type in ['nrc_image', 'nrc_taconfirm']\"]\n"
         "    share: [program, filter_or_band]\n"
-        "    members:\n      - role: science\n        when: exp_type == 'nrc_image'\n"
-        "      - role: ta\n        when: exp_type == 'nrc_taconfirm'\n        creates: false\n"
-        + MEMBER,
+        "    members:\n      science:\n        when: exp_type == 'nrc_image'\n"
+        "      ta:\n        when: exp_type == 'nrc_taconfirm'\n        creates: false\n" + MEMBER,
     )
     rows = [image_row(1, filt="F150W"), image_row(2, filt="F200W", exp_type="NRC_TACONFIRM")]
     pool = write_pool(tmp_path / "p.csv", rows, HEADER)

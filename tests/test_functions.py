@@ -64,7 +64,7 @@ EXAMPLE_RESULTS = {
     "all": (False, True),
     "any": (False, True),
     "contains": (False, True),
-    "first": (None, "clear"),
+    "first_set": (None, "clear"),
     "is_set": (False, True),
     "join": ("", "clear-f150w"),
     "len": (False, False),  # a single value counts 1

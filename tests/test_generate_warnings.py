@@ -32,7 +32,7 @@ def _pool_without(tmp_path: Path, column: str) -> Path:
 
 def _rule_file(tmp_path: Path, name: str, body: str) -> Path:
     path = tmp_path / name
-    path.write_text("asnrules: 1\ninclude: [jwst-common.yaml]\nrules:\n" + body)
+    path.write_text("asnrules: 1.0\ninclude: [jwst-common.yaml]\nrules:\n" + body)
     return path
 
 
@@ -42,7 +42,7 @@ MINE = """\
     asn_type: image3
     select: [exp_type == 'nrc_image', filter == 'f150w']
     share: [program]
-    member:
+    member_fields:
       expname: filename
       exptype: "'science'"
 """
@@ -142,7 +142,7 @@ def test_a_misspelled_value_in_an_own_rule_is_said(tmp_path: Path) -> None:
         "    asn_type: image3\n"
         "    select: exp_type == 'nrc_imgae'\n"
         "    share: [obs_num]\n"
-        "    member: {expname: filename, exptype: \"'science'\"}\n",
+        "    member_fields: {expname: filename, exptype: \"'science'\"}\n",
     )
     warnings = run(EXAMPLE_POOL, [rules]).warnings
     (found,) = [w for w in warnings if w.code == "ASN606"]

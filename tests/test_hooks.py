@@ -25,7 +25,7 @@ from asnrules.language.loader import load_rulesets
 CAND = "[('o1','observation')]"
 
 SURVEY = """\
-asnrules: 1
+asnrules: 1.0
 name: survey
 candidates: {column: cand}
 attributes:
@@ -36,7 +36,7 @@ rules:
   Stack:
     asn_type: stack
     share: [band]
-    member: {expname: name, exptype: "'science'"}
+    member_fields: {expname: name, exptype: "'science'"}
     finalize: [HOOK]
 """
 
@@ -174,7 +174,7 @@ def test_a_plugin_registering_a_taken_name_fails_clearly(install: Callable[..., 
 
 
 NEEDS = """\
-asnrules: 1
+asnrules: 1.0
 name: needs
 attributes:
   band: band
@@ -182,7 +182,7 @@ rules:
   R:
     asn_type: stack
     share: [band]
-    member: {MEMBER}
+    member_fields: {MEMBER}
     finalize: [HOOK]
 """
 
@@ -196,7 +196,7 @@ NEEDS_CASES = [
     pytest.param(
         "jwst.prune_imprints",
         "{expname: name}",
-        "needs the member fields 'exptype' in the rule's 'member'",
+        "needs the member fields 'exptype' in the rule's 'member_fields'",
         id="field",
     ),
     pytest.param(
@@ -218,8 +218,15 @@ def test_a_rule_lacking_what_its_hook_needs_is_an_error_at_the_hook(
     assert found[0][3] == f"hook {name!r} {expected}"
 
 
+def test_a_member_field_given_by_a_role_meets_a_hooks_need(tmp_path: Path) -> None:
+    text = NEEDS.replace("HOOK", "jwst.prune_imprints").replace(
+        "{MEMBER}", "{expname: name}\n    members: {main: {member_fields: {exptype: kind}}}"
+    )
+    assert _errors(tmp_path, text) == []
+
+
 GRISM = """\
-asnrules: 1
+asnrules: 1.0
 name: grism
 candidates: {column: cand}
 attributes:
@@ -230,11 +237,11 @@ rules:
   Grism:
     asn_type: spec2
     share: [target]
-    member: {expname: name, exptype: kind}
+    member_fields: {expname: name, exptype: kind}
     members:
-      - role: science
+      science:
         when: kind == 'science'
-      - role: direct_image
+      direct_image:
         when: kind == 'direct_image'
     finalize: [jwst.wfss_catalog]
 """

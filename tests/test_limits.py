@@ -53,13 +53,13 @@ def test_recursive_alias_is_a_diagnostic(tmp_path: Path) -> None:
 
 
 def test_control_character_is_located(tmp_path: Path) -> None:
-    found = _lint(tmp_path, "asnrules: 1\nname: a\x07b\n")
+    found = _lint(tmp_path, "asnrules: 1.0\nname: a\x07b\n")
     assert _codes(found) == [("ASN125", 2, 8)]
     assert "U+0007" in found[0].message
 
 
 def test_bad_byte_in_rule_file_is_located(tmp_path: Path) -> None:
-    found = _lint(tmp_path, b"asnrules: 1\nname: x\n# caf\xe9\n")
+    found = _lint(tmp_path, b"asnrules: 1.0\nname: x\n# caf\xe9\n")
     assert _codes(found) == [("ASN101", 3, 6)]
 
 
@@ -84,7 +84,7 @@ def test_large_rule_file_is_refused(tmp_path: Path) -> None:
 
 def _condition_file(tmp_path: Path, expression: str) -> Path:
     path = tmp_path / "expr.yaml"
-    path.write_text(f"asnrules: 1\nconditions:\n  big: {expression}\n")
+    path.write_text(f"asnrules: 1.0\nconditions:\n  big: {expression}\n")
     return path
 
 
@@ -112,7 +112,7 @@ def test_many_parentheses_around_one_name_are_fine(tmp_path: Path) -> None:
 
 
 def test_a_chain_of_deep_definitions_is_a_diagnostic(tmp_path: Path) -> None:
-    lines = ["asnrules: 1", "conditions:"]
+    lines = ["asnrules: 1.0", "conditions:"]
     for i in range(40):
         previous = f"d{i - 1}" if i else "a == '0'"
         lines.append(f"  d{i}: " + " or ".join([previous] + [f"a == '{k}'" for k in range(90)]))

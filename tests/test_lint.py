@@ -42,7 +42,7 @@ CASES = [
     Case("unknown_top_key.yaml", "ASN110", 3, 1, "did you mean 'rules'?"),
     Case("unknown_rule_key.yaml", "ASN110", 6, 5, "did you mean 'select'?"),
     Case("unknown_shared_role_key.yaml", "ASN110", 6, 5, "did you mean 'limit'?"),
-    Case("missing_role_name.yaml", "ASN111", 4, 3, "missing required key 'role'"),
+    Case("missing_summarize_into.yaml", "ASN111", 5, 5, "missing required key 'into'"),
     Case("wrong_type.yaml", "ASN112", 6, 13, "valid list"),
     Case("not_a_mapping.yaml", "ASN112", 1, 1, "must be a mapping"),
     # includes
@@ -69,9 +69,9 @@ CASES = [
     Case("row_name_in_association.yaml", "ASN207", 8, 13, "'is_science' is a row definition"),
     # rules
     Case("unknown_share.yaml", "ASN301", 8, 13, "attribute 'programme'; did you mean 'program'?"),
-    Case("unknown_extends.yaml", "ASN306", 8, 15, "rule 'Bsae' in extends; did you mean 'Base'?"),
+    Case("unknown_extends.yaml", "ASN306", 8, 15, "rule or base 'Bsae'; did you mean 'Base'?"),
     Case("circular_extends.yaml", "ASN307", 5, 15, "extends itself"),
-    Case("unknown_role.yaml", "ASN305", 10, 15, "did you mean 'target_acquisition'?"),
+    Case("unknown_role.yaml", "ASN305", 10, 29, "did you mean 'target_acquisition'?"),
     Case("unknown_hook.yaml", "ASN302", 6, 16, "did you mean 'jwst.nod_backgrounds_level3'?"),
     # templates
     Case("template_brace.yaml", "ASN304", 6, 17, "unbalanced '{'"),
@@ -157,7 +157,7 @@ def test_every_broken_file_has_a_case() -> None:
 
 def test_null_value_is_none(tmp_path: Path) -> None:
     path = tmp_path / "null.yaml"
-    path.write_text("asnrules: 1\nname: null-defaults\ndefaults: ~\n")
+    path.write_text("asnrules: 1.0\nname: null-defaults\ndefaults: ~\n")
     assert _errors([path]) == []
 
 

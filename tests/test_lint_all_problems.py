@@ -32,8 +32,8 @@ def test_schema_error_still_stops_a_run() -> None:
 def test_other_keys_of_a_broken_rule_are_compiled(tmp_path: Path) -> None:
     rules = tmp_path / "r.yaml"
     rules.write_text(
-        "asnrules: 1\nrules:\n  R:\n    asn_type: image2\n    selct: [a]\n"
-        "    member:\n      expname: regx(filename, 'x')\n    document: {n: '1'}\n",
+        "asnrules: 1.0\nrules:\n  R:\n    asn_type: image2\n    selct: [a]\n"
+        "    member_fields:\n      expname: regx(filename, 'x')\n    document: {n: '1'}\n",
         encoding="utf-8",
     )
     assert [(d.code, d.line) for d in lint_paths([rules])] == [("ASN110", 5), ("ASN203", 7)]
@@ -42,10 +42,10 @@ def test_other_keys_of_a_broken_rule_are_compiled(tmp_path: Path) -> None:
 def test_a_bad_key_inside_a_union_value_drops_only_that_key(tmp_path: Path) -> None:
     rules = tmp_path / "r.yaml"
     rules.write_text(
-        "asnrules: 1\nattributes:\n  program: {fromm: program}\n"
-        "defaults: {member: {expname: filename}, document: {program: program}}\n"
+        "asnrules: 1.0\nattributes:\n  program: {fromm: program}\n"
+        "defaults: {member_fields: {expname: filename}, document: {program: program}}\n"
         "rules:\n  R:\n    asn_type: image2\n    share: [program]\n"
-        "    members:\n      - role: science\n        limitt: 2\n",
+        "    members:\n      science:\n        limitt: 2\n",
         encoding="utf-8",
     )
     found = [(d.code, d.line, d.col) for d in lint_paths([rules])]

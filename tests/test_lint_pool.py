@@ -41,8 +41,8 @@ def test_misspelled_values_are_located_with_the_nearest_pool_values() -> None:
 def test_values_compare_after_lower_casing_and_not_set_is_skipped(tmp_path: Path) -> None:
     rules = tmp_path / "r.yaml"
     rules.write_text(
-        "asnrules: 1\nattributes: {program: program}\n"
-        "defaults: {member: {expname: filename}, document: {program: program}}\n"
+        "asnrules: 1.0\nattributes: {program: program}\n"
+        "defaults: {member_fields: {expname: filename}, document: {program: program}}\n"
         "rules:\n  R:\n    asn_type: image2\n"
         "    select:\n      - exp_type == 'NRC_IMAGE' and filter != 'null'\n"
         "      - program == 42 and program != 7\n",

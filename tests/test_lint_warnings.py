@@ -14,34 +14,35 @@ def _lint(tmp_path: Path, text: str, name: str = "rules.yaml") -> list[str]:
 
 
 def test_rule_without_member_fields(tmp_path):
-    found = _lint(tmp_path, "asnrules: 1\nrules:\n  R:\n    asn_type: image2\n")
+    found = _lint(tmp_path, "asnrules: 1.0\nrules:\n  R:\n    asn_type: image2\n")
     assert found == [
-        "ASN701 warning rule 'R' has no member and no document fields: every member is "
-        "written as {}; its files hold only 'products' (extend a rule or a defaults that "
-        "gives them)"
+        "ASN701 warning rule 'R' has no member_fields and no document fields: every member "
+        "is written as {}; its files hold only 'products' (extend a rule, a base or a "
+        "defaults that gives them)"
     ]
 
 
 def test_template_shadowing_an_attribute(tmp_path):
     text = (
-        "asnrules: 1\nattributes:\n  target: targetid\ntemplates:\n  target: t{target}\nrules: {}\n"
+        "asnrules: 1.0\nattributes:\n  target: targetid\n"
+        "templates:\n  target: t{target}\nrules: {}\n"
     )
     (found,) = _lint(tmp_path, text)
     assert found.startswith("ASN702 warning template 'target' shadows the attribute")
 
 
 def test_included_defaults_are_ignored(tmp_path):
-    (found,) = _lint(tmp_path, "asnrules: 1\ninclude: [stage3.yaml]\n")
+    (found,) = _lint(tmp_path, "asnrules: 1.0\ninclude: [stage3.yaml]\n")
     assert found.startswith(
-        "ASN703 warning the defaults and reoffer of included 'stage3.yaml' are ignored"
+        "ASN703 warning the defaults and final_pass of included 'stage3.yaml' are ignored"
     )
 
 
 def test_name_hints(tmp_path):
     text = (
-        "asnrules: 1\ninclude: [jwst-common.yaml]\nrules:\n  R:\n    asn_type: x\n"
+        "asnrules: 1.0\ninclude: [jwst-common.yaml]\nrules:\n  R:\n    asn_type: x\n"
         "    select: [exp_typ == 'a', lenn(filter) == 1]\n"
-        "    member: {expname: filename}\n    document: {x: filter}\n"
+        "    member_fields: {expname: filename}\n    document: {x: filter}\n"
     )
     found = _lint(tmp_path, text)
     assert any(

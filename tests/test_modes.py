@@ -66,13 +66,13 @@ def test_dms_without_ids_changes_nothing() -> None:
 
 
 RULES = """\
-asnrules: 1
+asnrules: 1.0
 include: [jwst-common.yaml]
 rules:
   Only_Images:
     asn_type: images
     select: [exp_type == 'nrc_image']
-    product: "p{first.filename}"
+    product: "p{first_member.filename}"
     file: "x_{candidate.id}_{sequence}"
 """
 

@@ -196,15 +196,15 @@ def test_summarize_names_an_unknown_role_with_its_place(tmp_path: Path) -> None:
 
     rules = tmp_path / "rules.yaml"
     rules.write_text(
-        "asnrules: 1\n"
+        "asnrules: 1.0\n"
         "include: [jwst-common.yaml]\n"
         "rules:\n"
         "  R:\n"
         "    asn_type: x\n"
-        "    members: [{role: direct_image}]\n"
+        "    members: {direct_image: {}}\n"
         "    summarize:\n"
         "      role: direct_imag\n"
-        '      into: [{expname: "{first.filename}"}]\n'
+        '      into: [{expname: "{first_member.filename}"}]\n'
     )
     found = [(d.line, d.code) for d in lint_paths([rules]) if d.code != "ASN111"]
     assert (8, "ASN305") in found

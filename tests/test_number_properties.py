@@ -79,10 +79,10 @@ def test_a_missing_value_is_in_nothing(items: list[str], word: str, present: boo
 @FAST
 @given(WORDS, WORDS)
 def test_text_on_the_right_of_in_at_run_time_holds_nothing(word: str, text: str) -> None:
-    """``first(a, ['z'])`` is of unknown type at load; at run time it is the text ``a``."""
+    """``first_set(a, ['z'])`` is of unknown type at load; at run time it is the text ``a``."""
     row = {"x": word, "a": text}
-    assert _evaluate("x in first(a, ['z'])", row) is False
-    assert _evaluate("x not in first(a, ['z'])", row) is True
+    assert _evaluate("x in first_set(a, ['z'])", row) is False
+    assert _evaluate("x not in first_set(a, ['z'])", row) is True
 
 
 TOKENS = (

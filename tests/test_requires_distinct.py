@@ -7,14 +7,14 @@ from asnrules.engine.generator import Options, generate
 from .test_engine import load, rows
 
 HEAD = """
-asnrules: 1
+asnrules: 1.0
 name: paths
 candidates: {column: cand, discovered_id: a0001}
 not_set: ['', 'null']
 attributes:
   band: band
 defaults:
-  member: {expname: name, kind: kind}
+  member_fields: {expname: name, kind: kind}
   product: "{candidate.id}"
   file: "{candidate.id}_{asn_type}_{pad(sequence, 3)}"
   document: {asn_type: asn_type, asn_rule: asn_rule, products: products}
@@ -27,9 +27,9 @@ rules:
   Stack:
     asn_type: stack
     members:
-      - role: main
+      main:
         when: kind == 'sci'
-      - role: extra
+      extra:
         when: kind == 'cal'
         requires: main.band == 'red'
 """
@@ -43,7 +43,7 @@ rules:
     asn_type: colours
     valid: ["distinct(band) >= 2"]
     members:
-      - role: main
+      main:
         when: kind == 'sci'
 """
 )
@@ -59,7 +59,7 @@ def test_a_requires_that_is_false_turns_the_row_away(tmp_path: Path) -> None:
         "s1 sci red t 1 [('o1','observation')]",
         "c1 cal blue t 1 [('o1','observation')]",
         "s2 sci blue t 1 [('o2','observation')]",
-        "c2 cal blue t 1 [('o2','observation')]",  # o2 has no red member: c2 is refused
+        "c2 cal blue t 1 [('o2','observation')]",  # o2 has no red member_fields: c2 is refused
     )
     made = generate(pool, ruleset, Options(discover=False))
     assert _members(made) == {"o1": ["s1", "c1"], "o2": ["s2"]}

@@ -141,7 +141,7 @@ tests:
 
 def test_overlay_in_a_later_file_extends_the_bundled_rule(tmp_path):
     (tmp_path / "overlay.yaml").write_text(
-        "asnrules: 1\nrules:\n  Asn_Lv3Image:\n    extends: [Asn_Lv3Image]\n"
+        "asnrules: 1.0\nrules:\n  Asn_Lv3Image:\n    extends: [Asn_Lv3Image]\n"
         "    select: [filter != 'f2550w']\n"
     )
     tests = tmp_path / "tests.yaml"

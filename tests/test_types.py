@@ -152,9 +152,9 @@ TYPED = [
     ("image[0]", ROW, Type.ANY),
     ("'a' if x else 'b'", ROW, Type.TEXT),
     ("'a' if x else 5", ROW, Type.ANY),
-    ("first(x, y)", ROW, Type.TEXT),
-    ("first(x, image)", ROW, Type.ANY),
-    ("x in first(y, image)", ROW, Type.BOOL),
+    ("first_set(x, y)", ROW, Type.TEXT),
+    ("first_set(x, image)", ROW, Type.ANY),
+    ("x in first_set(y, image)", ROW, Type.BOOL),
     ("pad(x, 5)", ROW, Type.TEXT),
     ("len(x) >= 2", ROW, Type.BOOL),
     ("len(image)", ROW, Type.NUMBER),
@@ -164,7 +164,7 @@ TYPED = [
     ("program", ASSOCIATION, Type.SET),
     ("science", ASSOCIATION, Type.MEMBER),
     ("science.expname", ASSOCIATION, Type.ANY),
-    ("first", ASSOCIATION, Type.MEMBER),
+    ("first_member", ASSOCIATION, Type.MEMBER),
     ("candidate", ASSOCIATION, Type.CANDIDATE),
     ("candidate.type", ASSOCIATION, Type.TEXT),
     ("sequence", ASSOCIATION, Type.NUMBER),
@@ -228,16 +228,16 @@ def _lint(tmp_path: Path, text: str) -> list[tuple[int, int, str, str]]:
 
 
 CONDITIONS = """\
-asnrules: 1
+asnrules: 1.0
 conditions:
   ok: bkgdtarg and is_psf
   flag: bkgdtarg
   label: "'a' if bkgdtarg else 'b'"
-  fallback: first(pupil, grating)
+  fallback: first_set(pupil, grating)
   counted: len(image)
   via_value: some_value
   via_condition: ok
-  unknown: first(pupil, image)
+  unknown: first_set(pupil, image)
 values:
   some_value: bkgdtarg
 lists:
@@ -270,7 +270,7 @@ def test_type_errors_are_located_in_the_file(tmp_path: Path) -> None:
     found = _lint(
         tmp_path,
         """\
-asnrules: 1
+asnrules: 1.0
 conditions:
   a: exp_type in 'nrc_image'
 rules:
@@ -289,7 +289,7 @@ rules:
 
 
 def test_a_failed_definition_raises_no_second_error(tmp_path: Path) -> None:
-    found = _lint(tmp_path, "asnrules: 1\nconditions:\n  a: x == 'y' and b\n  b: a\n")
+    found = _lint(tmp_path, "asnrules: 1.0\nconditions:\n  a: x == 'y' and b\n  b: a\n")
     assert [code for _, _, code, _ in found] == ["ASN208"]
 
 
@@ -320,7 +320,7 @@ def test_bundled_conditions_are_boolean_and_values_text() -> None:
 
 
 def test_upper_case_keywords_in_a_rule_file_name_the_fix(tmp_path: Path) -> None:
-    found = _lint(tmp_path, "asnrules: 1\nconditions:\n  a: x == 'y' AND True\n")
+    found = _lint(tmp_path, "asnrules: 1.0\nconditions:\n  a: x == 'y' AND True\n")
     assert found == [
         (
             3,

@@ -207,7 +207,7 @@ def test_two_associations_named_alike_are_an_error_naming_both_rules(tmp_path: P
         "    asn_type: image3\n"
         "    select: exp_type == 'nrc_image'\n"
         "    share: [obs_num]\n"
-        "    member: {expname: filename, exptype: \"'science'\"}\n"
+        "    member_fields: {expname: filename, exptype: \"'science'\"}\n"
         "    file: \"'same_name_asn'\"\n"
     )
     out = tmp_path / "out"
@@ -325,8 +325,8 @@ def test_a_template_value_cannot_lead_out_of_the_folder(tmp_path: Path) -> None:
         "    asn_type: image3\n"
         "    select: exp_type == 'nrc_image'\n"
         "    share: [obs_num]\n"
-        "    member: {expname: filename, exptype: \"'science'\"}\n"
-        "    file: '{first.detector}_asn'\n"
+        "    member_fields: {expname: filename, exptype: \"'science'\"}\n"
+        "    file: '{first_member.detector}_asn'\n"
     )
     rows = [image_row(n).replace("|NRCA1|", "|../../x|") for n in range(1, 3)]
     pool = write_pool(tmp_path / "pool.csv", rows)

@@ -211,18 +211,13 @@ def _missing(parsed: Parsed, node: ex.Name, ruleset: Ruleset, pool: PoolValues) 
     else:
         effect = "generate stops with ASN402 on this pool"
     message = f"{pool.label} has no column {node.name!r}, read here ({effect})"
-    if parsed.synthetic:
-        return _warning(parsed.where, "ASN712", message)
     return _at_node(parsed, node, "ASN712", message)
 
 
 def _at_node(parsed: Parsed, node: ex.Node, code: str, message: str) -> Diagnostic:
     src = parsed.where.source
     pos = src.locate(parsed.where.path)
-    if parsed.synthetic:
-        line, col = pos.line, pos.col
-    else:
-        line, col = expression_position(src, pos, str(parsed.where.value), node.line, node.col)
+    line, col = expression_position(src, pos, str(parsed.where.value), node.line, node.col)
     return Diagnostic(src.path, line, col, code, message, Severity.WARNING, src.line_text(line))
 
 

@@ -137,13 +137,11 @@ def read_tests(path: Path) -> list[RuleTest]:
 
 
 def _unknown_keys(data: dict[str, Any], known: set[str], where: PathKey, bad: Any) -> None:
-    import difflib
+    from asnrules.language.suggest import did_you_mean
 
     for key in data:
         if key not in known:
-            close = difflib.get_close_matches(key, sorted(known), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            bad((*where, key), f"unknown key {key!r}{hint}", key=True)
+            bad((*where, key), f"unknown key {key!r}{did_you_mean(key, known)}", key=True)
 
 
 def _strings(value: Any, where: PathKey, bad: Any) -> list[str]:

@@ -338,7 +338,7 @@ class Run:
                 asn.keeps_creating = asn.keeps_creating or role.keeps_creating
                 if not asn.keeps_creating:
                     joined.add(name)
-                if role.reoffer and kind is Pass.BOTH:
+                if role.rejoin and kind is Pass.BOTH:
                     queue.add(Pass.EXISTING, (name,), i)
         return joined
 
@@ -374,7 +374,7 @@ class Run:
                 bucket = self.index[name][key] = _Bucket(rule)
             bucket.add(asn)
             bucket.filled(asn, role)
-            if role.reoffer:
+            if role.rejoin:
                 queue.add(Pass.EXISTING, (name,), i)
 
     # -- candidates (overridden by the per-pool run) ----------------------------------------

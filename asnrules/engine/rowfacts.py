@@ -192,11 +192,11 @@ class RowFacts:
             fields = MemberFields(rule, role, r, not_set, None)
             return is_set(when(Scope(r, not_set, fields)), not_set)
 
-        formulas = [f for _, f in rule.member_fields]
-        return self._make(compute, [when, role.exptype, *formulas])
+        formulas = [f for _, f in (*rule.member_fields, *role.member_fields)]
+        return self._make(compute, [when, *formulas])
 
     def reoffered(self, row: Row) -> bool:
-        """Whether a ``reoffer`` condition holds for ``row``."""
+        """Whether a ``final_pass`` condition holds for ``row``."""
         return self._reoffer.get(row)  # type: ignore[no-any-return]
 
 
@@ -224,7 +224,7 @@ class MemberFields:
     ) -> None:
         self.rule = rule
         self.role = role
-        self.formulas = dict(rule.member_fields)
+        self.formulas = {**dict(rule.member_fields), **dict(role.member_fields)}
         self.values: dict[str, Any] = {}
         self.active: set[str] = set()
         self.scope = Scope(row, not_set, self, asn)
@@ -238,10 +238,7 @@ class MemberFields:
         if name not in self.formulas or name in self.active:
             return None
         self.active.add(name)
-        if name == "exptype" and self.role.exptype is not None:
-            value = self.role.exptype(self.scope)
-        else:
-            value = self.formulas[name](self.scope)
+        value = self.formulas[name](self.scope)
         self.active.discard(name)
         self.values[name] = value
         return value

@@ -75,8 +75,9 @@ class Role:
     link: tuple[Attribute, ...] = ()
     limit: int | None = None
     creates: bool = True
-    exptype: Compiled | None = None
-    reoffer: bool = False
+    member_fields: tuple[tuple[str, Compiled], ...] = ()
+    """Member fields of this role's members, merged over the rule's."""
+    rejoin: bool = False
     requires: Compiled | None = None
     differs: tuple[Attribute, ...] = ()
     keeps_creating: bool = False

@@ -1,8 +1,12 @@
 """The rule language: from rule-file text to a compiled :class:`~asnrules.engine.ruleset.Ruleset`.
 
-Layers, in the order text passes through them: ``positions`` (YAML with line and column),
-``documents`` and ``models`` (the rule-file schema), ``merging`` (includes, defaults,
-``extends``), ``expressions`` (the Lark grammar and syntax trees), ``functions`` and
-``compiler`` (names checked, closures built), ``loader`` (all of it, into rules), and
-``parsecache`` (compiled expressions cached on disk).
+Layers, in the order text passes through them: ``positions`` (YAML with line and
+column), ``documents`` and ``models`` (the rule-file schema), ``merging`` (how fields
+combine along defaults and ``extends``), ``expressions`` (the Lark grammar and syntax
+trees), ``functions`` and ``compiler`` (names checked, closures built), ``loader`` (which
+files, into one ruleset) with, per file, ``loadstate`` (located problems, compiled
+expressions), ``definitions`` (one namespace), ``inheritance`` (defaults, bases,
+``extends``), ``attributes``, ``roles``, ``templates``, ``rules`` and ``warnings``;
+``suggest`` (the one "did you mean" helper) and ``parsecache`` (compiled expressions
+cached on disk).
 """

@@ -64,7 +64,11 @@ class Definitions:
         return set(self.lists) | set(self.maps) | set(self.tables) | set(self.expressions)
 
 
-BUILTIN_TYPES = {"candidate": Type.CANDIDATE, "first": Type.MEMBER, "sequence": Type.NUMBER}
+BUILTIN_TYPES = {
+    "candidate": Type.CANDIDATE,
+    "first_member": Type.MEMBER,
+    "sequence": Type.NUMBER,
+}
 """Types of the association built-ins that are not text."""
 
 ASSOCIATION_BUILTINS = (
@@ -77,7 +81,7 @@ ASSOCIATION_BUILTINS = (
     "code_version",
     "product",
     "sequence",
-    "first",
+    "first_member",
 )
 """Names every association-context expression can use."""
 
@@ -382,7 +386,7 @@ class _Build:
         name = node.name
         if name in self.attributes:
             return lambda s: s.asn.values(name)
-        if name == "first":
+        if name == "first_member":
             return lambda s: s.asn.first
         if name in ASSOCIATION_BUILTINS:
             return lambda s: s.asn.builtins.get(name)
@@ -402,10 +406,10 @@ class _Build:
         pool = self.defs.columns | self.defs.optional_columns
         where = (
             f"{name!r} is a pool column, visible in row and member context; here read it "
-            f"through a member (first.{name}) or an attribute"
+            f"through a member (first_member.{name}) or an attribute"
             if name in pool
             else "in association context the names are attributes, roles, built-ins "
-            "(first, candidate, asn_type, ...), lists, maps and tables"
+            "(first_member, candidate, asn_type, ...), lists, maps and tables"
         )
         raise CompileError(
             "ASN202",

@@ -9,7 +9,6 @@ layers can report problems at the right line and column.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,10 +16,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from asnrules.diagnostics import AsnRulesError, Diagnostic
-from asnrules.language.models import Document
+from asnrules.language.models import AttributeSpec, Candidates, Document
 from asnrules.language.models import Role as RoleModel
 from asnrules.language.models import Rule as RuleModel
 from asnrules.language.positions import PathKey, SourceMap, load_yaml
+from asnrules.language.suggest import did_you_mean
 from asnrules.resources import bundled_rulesets
 
 
@@ -56,16 +56,11 @@ class Context:
 
 @dataclass(frozen=True)
 class Parsed:
-    """An expression the loader parsed: where, its tree, its context.
-
-    ``synthetic`` marks an expression the loader wrote itself (an attribute's column
-    list read as ``first(a, b)``): its node positions are not positions in the file.
-    """
+    """An expression the loader parsed: where, its tree, its context."""
 
     where: Located
     node: Any
     context: str
-    synthetic: bool = False
 
 
 def resolve_ruleset_path(name: str | Path) -> Path:
@@ -104,6 +99,9 @@ def read_document(path: Path, display: str, ctx: Context) -> RuleFile | None:
             source.diagnostic((), "ASN112", "a rule file must be a mapping of keys")
         )
         return None
+    if str(data.get("asnrules", "1.0")) != "1.0":
+        ctx.diagnostics.append(_version_problem(str(data["asnrules"]), source))
+        return None
     document, problems = validate(data, source)
     if document is None:
         ctx.diagnostics.extend(problems)
@@ -112,6 +110,19 @@ def read_document(path: Path, display: str, ctx: Context) -> RuleFile | None:
     loaded = RuleFile(path, document, source, broken=bool(problems))
     ctx.files[key] = loaded
     return loaded
+
+
+def _version_problem(version: str, source: SourceMap) -> Diagnostic:
+    """The error for a file written in another version of the rule language."""
+    if version in ("1", "0"):
+        message = (
+            "written in rule language 0.x; rule language 1.0 says `asnrules: 1.0` "
+            "(or nothing); see the migration note in the language reference"
+        )
+        return source.diagnostic(("asnrules",), "ASN116", message)
+    return source.diagnostic(
+        ("asnrules",), "ASN112", f"asnrules: unknown rule language version {version!r} (1.0)"
+    )
 
 
 MAX_REPAIRS = 50
@@ -184,11 +195,13 @@ def _schema_diagnostics(exc: ValidationError, source: SourceMap) -> list[Diagnos
     found = []
     for err in _innermost(exc):
         loc = tuple(p for p in err["loc"] if not _is_union_tag(p))
-        if err["type"] == "extra_forbidden":
+        renamed = _renamed(loc, err)
+        if renamed is not None:
+            key = err["type"] == "extra_forbidden"
+            found.append(source.diagnostic(loc, "ASN115", renamed, key=key))
+        elif err["type"] == "extra_forbidden":
             key = str(loc[-1])
-            valid = _valid_keys(loc[:-1])
-            close = difflib.get_close_matches(key, sorted(valid), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(key, _valid_keys(loc[:-1]))
             found.append(source.diagnostic(loc, "ASN110", f"unknown key {key!r}{hint}", key=True))
         elif err["type"] == "missing":
             found.append(
@@ -204,6 +217,67 @@ def _schema_diagnostics(exc: ValidationError, source: SourceMap) -> list[Diagnos
     return list(unique.values())
 
 
+_RENAMED_KEYS = {
+    "rule": {
+        "member": "'member' is 'member_fields' in rule language 1.0",
+        "abstract": "'abstract' is gone in rule language 1.0: a rule that is only a base is "
+        "written under the top-level 'bases' section",
+    },
+    "role": {
+        "role": "'role' is gone in rule language 1.0: 'members' maps each role's name to the "
+        "role (a shared role: 'name: {extends: shared_role}')",
+        "reoffer": "'reoffer: existing' is 'rejoin: true' in rule language 1.0",
+        "exptype": "'exptype' is 'member_fields: {exptype: ...}' in rule language 1.0",
+    },
+    "document": {
+        "reoffer": "top-level 'reoffer' is 'final_pass' (a list of row conditions) in rule "
+        "language 1.0",
+    },
+    "attribute": {
+        "from": "'from' is gone in rule language 1.0: an attribute's value is an expression "
+        "(a column, or 'first_set(a, b)' for a fallback)",
+        "optional": "'optional' is gone in rule language 1.0: write 'name?' where the "
+        "attribute is shared",
+    },
+}
+"""0.x keys and what rule language 1.0 says instead, by the kind of mapping they are in."""
+
+
+def _renamed(loc: tuple[Any, ...], err: Any) -> str | None:
+    """The message for a 0.x spelling met at ``loc``, or ``None``."""
+    if err["type"] == "extra_forbidden":
+        return _RENAMED_KEYS.get(_kind(loc[:-1]), {}).get(str(loc[-1]))
+    value = err.get("input")
+    if loc and loc[-1] == "members" and isinstance(value, list):
+        return (
+            "'members' is a map in rule language 1.0: role name -> role "
+            "(a shared role: 'name: {extends: shared_role}')"
+        )
+    if len(loc) == 2 and loc[0] == "attributes" and isinstance(value, list):
+        return (
+            "an attribute is an expression in rule language 1.0: write "
+            f"'first_set({', '.join(map(str, value))})' for a column fallback"
+        )
+    return None
+
+
+def _kind(loc: tuple[Any, ...]) -> str:
+    """The kind of mapping at ``loc``: document, rule, role, attribute, ... ."""
+    if not loc:
+        return "document"
+    head = loc[0]
+    if head in ("rules", "bases", "defaults"):
+        inside = loc[1:] if head == "defaults" else loc[2:]
+        if not inside:
+            return "rule"
+        return "role" if inside[0] == "members" and len(inside) == 2 else "other"
+    if head == "roles" and len(loc) == 2:
+        return "role"
+    if head == "attributes" and len(loc) == 2:
+        return "attribute"
+    return str(head)
+
+
 def _is_union_tag(part: object) -> bool:
     return isinstance(part, str) and (
         part in ("AttributeSpec", "Role", "str", "list[str]")
@@ -212,23 +286,15 @@ def _is_union_tag(part: object) -> bool:
 
 
 def _valid_keys(loc: tuple[Any, ...]) -> set[str]:
-    if not loc:
-        return set(Document.model_fields) - {"from_"}
-    head = loc[0]
-    if head in ("rules", "defaults"):
-        inside = loc[2:] if head == "rules" else loc[1:]
-        if inside and inside[0] == "members":
-            return set(RoleModel.model_fields)
-        return set(RuleModel.model_fields)
-    if head == "roles":
-        return set(RoleModel.model_fields)
-    if head == "attributes":
-        return {"from", "value", "optional", "when"}
-    if head == "reoffer":
-        return {"when", "description"}
-    if head == "candidates":
-        return {"column", "discovered_id", "discovered_type"}
-    return set()
+    models: dict[str, type[Any]] = {
+        "document": Document,
+        "rule": RuleModel,
+        "role": RoleModel,
+        "attribute": AttributeSpec,
+        "candidates": Candidates,
+    }
+    model = models.get(_kind(loc))
+    return set(model.model_fields) if model is not None else set()
 
 
 def gather(file: RuleFile, ctx: Context, chain: tuple[Path, ...] = ()) -> list[RuleFile]:

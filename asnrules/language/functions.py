@@ -234,11 +234,11 @@ for _fn in (
         result=Type.BOOL,
     ),
     Function(
-        "first",
+        "first_set",
         1,
         -1,
         "The first argument that is set, else null: a column fallback (pupil, else grating).",
-        "first(pupil, grating)",
+        "first_set(pupil, grating)",
         lambda scope, *args: next((v for v in (a(scope) for a in args) if scope.truth(v)), None),
         lazy=True,
         params=(Param("values", EVERYTHING, repeated=True),),

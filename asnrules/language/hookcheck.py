@@ -3,14 +3,13 @@
 Each name must be a registered hook (:mod:`asnrules.engine.hooks`; ASN302, or ASN321 when a
 hook plugin failed to import and the hook may have been in it). The rule must provide
 what the hook declares it reads (:class:`~asnrules.engine.hookapi.Needs`, ASN320): its
-attributes shared or recorded by the rule, its member fields in the rule's ``member``
-map, its templates defined by the ruleset and compiling in the rule. Every problem is
+attributes shared or recorded by the rule, its member fields in the rule's (or a role's)
+``member_fields``, its templates defined by the ruleset and compiling in the rule. Every problem is
 reported at the hook's name in the rule file.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -18,6 +17,7 @@ from asnrules.engine.hooks import HOOKS, BoundHook, HookEntry, get_hook, plugin_
 from asnrules.engine.ruleset import Attribute, Role
 from asnrules.engine.scope import Compiled
 from asnrules.language.documents import Located
+from asnrules.language.suggest import did_you_mean
 
 Report = Callable[[Located, str, str], None]
 """Records a located error: where, code, message."""
@@ -87,8 +87,7 @@ def bind_hooks(names: Iterable[Located], offer: RuleOffer, report: Report) -> li
 
 def _unknown(name: str) -> tuple[str, str]:
     """Code and message for a hook name nobody registered."""
-    close = difflib.get_close_matches(name, sorted(HOOKS), n=1)
-    message = f"unknown hook {name!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+    message = f"unknown hook {name!r}{did_you_mean(name, HOOKS)}"
     failures = plugin_failures()
     if failures:
         return "ASN321", f"{message} ({'; '.join(str(f) for f in failures)})"
@@ -104,7 +103,7 @@ def _lacking(entry: HookEntry, offer: RuleOffer) -> list[str]:
         lacking.append(f"the rule to share or record {_names(attributes)}")
     fields = [f for f in needs.fields if f not in offer.fields]
     if fields:
-        lacking.append(f"the member fields {_names(fields)} in the rule's 'member'")
+        lacking.append(f"the member fields {_names(fields)} in the rule's 'member_fields'")
     templates = [t for t in needs.templates if t not in offer.templates]
     if templates:
         lacking.append(f"the templates {_names(templates)} in the ruleset's 'templates'")

@@ -21,35 +21,34 @@ class _Model(BaseModel):
 
 
 class AttributeSpec(_Model):
-    """A shareable attribute: where its value comes from and when it must be present.
+    """A shareable attribute: the expression giving its value, and when it is checked.
 
-    Written as a column name (``instrume``), a list of fallback columns
-    (``[pupil, grating]``), or a mapping with these keys.
+    Written as an expression (``instrume``, ``first_set(pupil, grating)``), or a mapping
+    with these keys.
     """
 
-    from_: list[str] | None = Field(
-        default=None, alias="from", description="Columns tried in order."
+    value: Expression | None = Field(
+        default=None, description="Expression computing the value (row context); required."
     )
-    value: Expression | None = Field(default=None, description="Expression computing the value.")
-    optional: bool = Field(default=False, description="Members may lack the attribute.")
     when: Expression | None = Field(
-        default=None, description="Only checked for rows where this holds."
+        default=None, description="Only checked for rows where this holds (member context)."
     )
     aliases: list[str] = Field(
         default_factory=list,
         description="Other names the attribute is known by (read by compatibility APIs).",
     )
 
-    @field_validator("from_", mode="before")
-    @classmethod
-    def _listify(cls, value: object) -> object:
-        return [value] if isinstance(value, str) else value
-
 
 class Role(_Model):
-    """One way a row can be a member of an association; roles are tried in order."""
+    """One way a row can be a member of an association; roles are tried in order.
 
-    role: str = Field(description="Name of the role (science, background, ...).")
+    A role is written under its name in a rule's ``members`` map, or under ``roles`` as a
+    shared role that a ``members`` entry names with ``extends``.
+    """
+
+    extends: str | None = Field(
+        default=None, description="Shared role this role starts from (its keys apply on top)."
+    )
     when: Expression | None = Field(default=None, description="Rows that may take this role.")
     share: list[str] = Field(
         default_factory=list, description="Attributes pinned among these members."
@@ -68,9 +67,13 @@ class Role(_Model):
     creates: bool | None = Field(
         default=None, description="May start a new association (default: yes unless it links)."
     )
-    exptype: Expression | None = Field(default=None, description="Member exptype for this role.")
-    reoffer: Literal["existing"] | None = Field(
-        default=None, description="Offer the row again to this rule's associations after all rows."
+    member_fields: dict[str, Expression] | None = Field(
+        default=None,
+        description="Member fields of this role's members, merged over the rule's member_fields.",
+    )
+    rejoin: bool = Field(
+        default=False,
+        description="Offer the row again to this rule's existing associations after all rows.",
     )
     differs: list[str] = Field(
         default_factory=list,
@@ -103,10 +106,8 @@ class Rule(_Model):
 
     description: str | None = None
     extends: list[str] = Field(
-        default_factory=list, description="Rules whose definition this one extends."
-    )
-    abstract: bool = Field(
-        default=False, description="Only a base for other rules; creates nothing."
+        default_factory=list,
+        description="Bases (or rules) whose definition this one starts from, in order.",
     )
     asn_type: str | None = None
     select: list[Expression] = Field(
@@ -115,10 +116,10 @@ class Rule(_Model):
     share: list[str] = Field(
         default_factory=list, description="Attributes pinned by the first member."
     )
-    members: list[Role | str] | None = Field(
-        default=None, description="Roles, inline or by the name of a shared role definition."
+    members: dict[str, Role] | None = Field(
+        default=None, description="Roles by name, tried in order."
     )
-    member: dict[str, Expression] | None = Field(
+    member_fields: dict[str, Expression] | None = Field(
         default=None, description="Member fields, in order."
     )
     product: str | None = Field(default=None, description="Product name template.")
@@ -142,13 +143,6 @@ class Rule(_Model):
         return [value] if isinstance(value, str) else value
 
 
-class Reoffer(_Model):
-    """Rows offered once more to every existing association, after all other rows."""
-
-    when: Expression
-    description: str | None = None
-
-
 class Candidates(_Model):
     """How the pool names the candidates each row belongs to."""
 
@@ -160,7 +154,7 @@ class Candidates(_Model):
 class Document(_Model):
     """A rule file: definitions, rules, or both."""
 
-    asnrules: Literal["1", 1] = Field(default=1, description="Format version.")
+    asnrules: Literal["1.0"] = Field(default="1.0", description="Rule language version.")
     name: str | None = None
     description: str | None = None
     include: list[str] = Field(default_factory=list, description="Definition files to read first.")
@@ -176,7 +170,7 @@ class Document(_Model):
     tables: dict[str, list[list[str]]] = Field(default_factory=dict)
     conditions: dict[str, Expression] = Field(default_factory=dict)
     values: dict[str, Expression] = Field(default_factory=dict)
-    attributes: dict[str, AttributeSpec | list[str] | str] = Field(default_factory=dict)
+    attributes: dict[str, AttributeSpec | Expression] = Field(default_factory=dict)
     groups: dict[str, list[str]] = Field(
         default_factory=dict, description="Named lists of attributes."
     )
@@ -185,8 +179,15 @@ class Document(_Model):
     defaults: Rule | None = Field(
         default=None, description="Settings every rule of this file starts from."
     )
+    bases: dict[str, Rule] = Field(
+        default_factory=dict,
+        description="Partial rules that rules and defaults extend; bases never run.",
+    )
     rules: dict[str, Rule] = Field(default_factory=dict)
-    reoffer: list[Reoffer] = Field(default_factory=list)
+    final_pass: list[Expression] = Field(
+        default_factory=list,
+        description="Rows offered once more to every existing association, after all rows.",
+    )
     deduplicate: bool = Field(default=True, description="Drop associations with identical members.")
     mergeable: bool = Field(
         default=False,

@@ -35,7 +35,7 @@ class Type(str, Enum):
     SET = "set"
     """An attribute in association context: the values the members share or record."""
     MEMBER = "member"
-    """A member: ``member`` (member context), a role name or ``first``."""
+    """A member: ``member`` (member context), a role name or ``first_member``."""
     CANDIDATE = "candidate"
     """The association's ``candidate`` (``.id``, ``.type``)."""
     ANY = "any"
