@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from asnrules.diagnostics import AsnRulesError
 from asnrules.language.loader import load_rulesets
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -32,17 +31,6 @@ def _blocks(name: str) -> list[tuple[str, str]]:
     """(marker, text) of every ```yaml block of docs/NAME."""
     text = (DOCS / name).read_text(encoding="utf-8")
     return [((m.group(1) or "").strip(), m.group(2)) for m in _BLOCK.finditer(text)]
-
-
-def loader_reads_1_0(tmp_path: Path) -> bool:
-    """Whether this loader reads rule language 1.0 (a file with a ``bases`` section)."""
-    probe = tmp_path / "probe.yaml"
-    probe.write_text("asnrules: 1.0\nbases:\n  B: {select: [true]}\n", encoding="utf-8")
-    try:
-        load_rulesets([probe])
-    except AsnRulesError:
-        return False
-    return True
 
 
 @pytest.mark.parametrize("name", ["language.md", "jwst-rules.md", "migrating.md"])
@@ -71,8 +59,6 @@ def test_complete_rule_files_load(tmp_path: Path) -> None:
     """The blocks of docs/language.md marked as complete rule files load as they stand."""
     files = [text for marker, text in _blocks("language.md") if marker == COMPLETE]
     assert len(files) >= 2
-    if not loader_reads_1_0(tmp_path):
-        pytest.skip("this loader does not read rule language 1.0 yet (bases, members maps)")
     for i, text in enumerate(files):
         path = tmp_path / f"example{i}.yaml"
         path.write_text(text, encoding="utf-8")

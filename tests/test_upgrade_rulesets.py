@@ -19,7 +19,6 @@ from asnrules.language.loader import load_rulesets
 from asnrules.language.upgrade import upgrade_file
 
 from .test_corpus import check_golden
-from .test_language_docs import loader_reads_1_0
 
 OLD = Path(__file__).parent / "data" / "upgrade"
 FILES = ("jwst-common.yaml", "stage2.yaml", "stage3.yaml")
@@ -59,9 +58,7 @@ def test_comments_are_kept(upgraded: Path) -> None:
         assert [c for c in old if c.startswith("#") and c not in new] == [], name
 
 
-def test_upgraded_rulesets_load(upgraded: Path, tmp_path: Path) -> None:
-    if not loader_reads_1_0(tmp_path):
-        pytest.skip("this loader does not read rule language 1.0 yet")
+def test_upgraded_rulesets_load(upgraded: Path) -> None:
     ruleset, _ = load_rulesets([upgraded / "stage2.yaml", upgraded / "stage3.yaml"])
     assert len(ruleset.rules) == 43  # Asn_Lv3ACQ_Reprocess is the final pass
 
@@ -70,7 +67,5 @@ def test_upgraded_rulesets_load(upgraded: Path, tmp_path: Path) -> None:
 def test_upgraded_rulesets_give_the_same_associations(
     pool: str, upgraded: Path, tmp_path: Path
 ) -> None:
-    if not loader_reads_1_0(tmp_path):
-        pytest.skip("this loader does not read rule language 1.0 yet")
     rules = [upgraded / "stage2.yaml", upgraded / "stage3.yaml"]
     check_golden(pool, "default", {"rulesets": rules, "ignore_default": True}, tmp_path)
