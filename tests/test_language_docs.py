@@ -78,3 +78,14 @@ def test_jwst_rules_page_names_the_bundled_rules() -> None:
             continue
         assert name in ruleset.rules, name
         assert ruleset.rules[name].asn_type == asn_type, name
+
+
+def test_jwst_example_is_the_bundled_rule() -> None:
+    """The coronagraphy example of docs/jwst-rules.md is stage3.yaml's, as written."""
+    shown = next(
+        yaml.safe_load(text) for _, text in _blocks("jwst-rules.md") if "Asn_Lv3MIRCoron" in text
+    )
+    bundled = yaml.safe_load((DOCS.parent / "rulesets" / "stage3.yaml").read_text())
+    for section in ("bases", "rules"):
+        for name, value in shown[section].items():
+            assert bundled[section][name] == value, name
