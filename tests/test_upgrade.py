@@ -501,3 +501,20 @@ def test_cli_write_failure_writes_nothing(tmp_path: Path, monkeypatch: pytest.Mo
     assert f"{second}:0:0: ASN506 error cannot write: No space left on device" in result.stderr
     assert first.read_text() == second.read_text() == "asnrules: 1\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "b.yaml"]
+
+
+def test_the_loader_names_the_upgrade(tmp_path: Path) -> None:
+    """A 0.x file met by the loader or lint is sent to ``asnrules upgrade``."""
+    from asnrules.language.loader import load_rulesets
+
+    for text in ("asnrules: 1\n", "rules:\n  R:\n    asn_type: x\n    member: {a: b}\n"):
+        path = tmp_path / "old.yaml"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(AsnRulesError) as info:
+            load_rulesets([path])
+        (problem,) = info.value.diagnostics
+        assert "`asnrules upgrade" in problem.message, problem.message
+        assert "0.x" in problem.message
+        fixed = upgrade_file(path).after
+        path.write_text(fixed, encoding="utf-8")
+        load_rulesets([path])  # the upgraded file loads
