@@ -475,6 +475,13 @@ CODES: dict[str, Code] = {
         "(`report`) no association was made; the report lists only orphans",
         _W,
     ),
+    "ASN945": Code(
+        "upgrade-review",
+        Area.TOOLS,
+        "(`upgrade`) something to check by hand in an upgraded file: a rule whose inherited "
+        "`members` now merge by role name, attributes that were `optional`",
+        _W,
+    ),
 }
 """Stable diagnostic codes: never renumbered. A new code needs only its entry here: the
 tables of ``docs/cli.md`` are made from them (``python -m asnrules.diagnostics --write

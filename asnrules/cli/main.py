@@ -464,6 +464,24 @@ def rulesets(
         raise typer.Exit(2)
 
 
+@app.command()
+def upgrade(
+    files: Annotated[list[Path], typer.Argument(help="Rule files written in language 0.x.")],
+    write: Annotated[bool, typer.Option("--write", help="Replace each file that changes.")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 if a file would change.")] = False,
+) -> None:
+    """Rewrite 0.x rule files in rule language 1.0 (printed; --write replaces them).
+
+    Exit 0 done, 1 with --check when a file would change, 2 on an unreadable file.
+    """
+    from asnrules.cli.upgrade import run_upgrade
+
+    if write and check:
+        typer.echo("error: --write and --check cannot be used together", err=True)
+        raise typer.Exit(2)
+    raise typer.Exit(run_upgrade(files, write, check))
+
+
 @app.command("test")
 def test_rules(
     paths: Annotated[

@@ -116,8 +116,8 @@ def _version_problem(version: str, source: SourceMap) -> Diagnostic:
     """The error for a file written in another version of the rule language."""
     if version in ("1", "0"):
         message = (
-            "written in rule language 0.x; rule language 1.0 says `asnrules: 1.0` "
-            "(or nothing); see the migration note in the language reference"
+            "written in rule language 0.x; `asnrules upgrade FILE` rewrites it in 1.0 "
+            "(which says `asnrules: 1.0`, or nothing)"
         )
         return source.diagnostic(("asnrules",), "ASN116", message)
     return source.diagnostic(
@@ -198,7 +198,8 @@ def _schema_diagnostics(exc: ValidationError, source: SourceMap) -> list[Diagnos
         renamed = _renamed(loc, err)
         if renamed is not None:
             key = err["type"] == "extra_forbidden"
-            found.append(source.diagnostic(loc, "ASN115", renamed, key=key))
+            message = f"{renamed}; `asnrules upgrade` rewrites 0.x files"
+            found.append(source.diagnostic(loc, "ASN115", message, key=key))
         elif err["type"] == "extra_forbidden":
             key = str(loc[-1])
             hint = did_you_mean(key, _valid_keys(loc[:-1]))

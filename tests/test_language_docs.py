@@ -1,0 +1,91 @@
+"""The language documents show rule language 1.0, and their complete rule files load."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from asnrules.language.loader import load_rulesets
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+COMPLETE = "<!-- complete rule file -->"
+OLD = "<!-- 0.x -->"
+_BLOCK = re.compile(r"(<!--[^>]*-->\n)?```yaml\n(.*?)```", re.S)
+_OLD_SPELLINGS = {
+    r"^\s*reoffer:": "reoffer (rejoin / final_pass)",
+    r"^\s*abstract:": "abstract (bases)",
+    r"^\s*-\s+role:": "a members list",
+    r"^\s*member:": "member (member_fields)",
+    r"(?<![A-Za-z0-9_.])first\s*\(": "first( (first_set)",
+    r"(?<![A-Za-z0-9_])first\.": "first. (first_member)",
+    r"^\s*from:|\{from:": "from (value)",
+    r"^\s*optional:": "optional (name?)",
+    r"^asnrules: 1\s*$": "asnrules: 1",
+}
+
+
+def _blocks(name: str) -> list[tuple[str, str]]:
+    """(marker, text) of every ```yaml block of docs/NAME."""
+    text = (DOCS / name).read_text(encoding="utf-8")
+    return [((m.group(1) or "").strip(), m.group(2)) for m in _BLOCK.finditer(text)]
+
+
+@pytest.mark.parametrize("name", ["language.md", "jwst-rules.md", "migrating.md"])
+def test_yaml_examples_are_1_0(name: str) -> None:
+    """Every example parses as YAML and uses no 0.x spelling (but those marked 0.x)."""
+    blocks = _blocks(name)
+    assert blocks, f"docs/{name} has no YAML example"
+    for marker, text in blocks:
+        yaml.safe_load(text)
+        if marker == OLD:
+            continue
+        for pattern, what in _OLD_SPELLINGS.items():
+            found = re.search(pattern, text, re.M)
+            assert found is None, f"docs/{name}: 0.x spelling {what} in:\n{text}"
+
+
+def test_migration_note_shows_every_change() -> None:
+    """Each 0.x example of the migration note is followed by its 1.0 form."""
+    markers = [marker for marker, _ in _blocks("migrating.md")]
+    olds = [i for i, m in enumerate(markers) if m == OLD]
+    assert len(olds) >= 10
+    assert all(i + 1 < len(markers) and markers[i + 1] != OLD for i in olds)
+
+
+def test_complete_rule_files_load(tmp_path: Path) -> None:
+    """The blocks of docs/language.md marked as complete rule files load as they stand."""
+    files = [text for marker, text in _blocks("language.md") if marker == COMPLETE]
+    assert len(files) >= 2
+    for i, text in enumerate(files):
+        path = tmp_path / f"example{i}.yaml"
+        path.write_text(text, encoding="utf-8")
+        ruleset, _ = load_rulesets([path])
+        assert ruleset.rules, f"example {i} has no rule"
+
+
+def test_jwst_rules_page_names_the_bundled_rules() -> None:
+    """Each rule of the tables of docs/jwst-rules.md is bundled, with that asn_type."""
+    text = (DOCS / "jwst-rules.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| \d+ \| `(\w+)` \| ([\w-]+|—) \|", text, re.M)
+    assert len(rows) == 44
+    ruleset, _ = load_rulesets()
+    for name, asn_type in rows:
+        if asn_type == "—":  # Asn_Lv3ACQ_Reprocess: a final pass, not a rule
+            assert name not in ruleset.rules
+            continue
+        assert name in ruleset.rules, name
+        assert ruleset.rules[name].asn_type == asn_type, name
+
+
+def test_jwst_example_is_the_bundled_rule() -> None:
+    """The coronagraphy example of docs/jwst-rules.md is stage3.yaml's, as written."""
+    shown = next(
+        yaml.safe_load(text) for _, text in _blocks("jwst-rules.md") if "Asn_Lv3MIRCoron" in text
+    )
+    bundled = yaml.safe_load((DOCS.parent / "rulesets" / "stage3.yaml").read_text())
+    for section in ("bases", "rules"):
+        for name, value in shown[section].items():
+            assert bundled[section][name] == value, name
