@@ -518,3 +518,30 @@ def test_the_loader_names_the_upgrade(tmp_path: Path) -> None:
         fixed = upgrade_file(path).after
         path.write_text(fixed, encoding="utf-8")
         load_rulesets([path])  # the upgraded file loads
+
+
+def test_the_0x_engine_behaviour_is_written_where_candidates_are(tmp_path: Path) -> None:
+    after = _upgrade(
+        tmp_path,
+        """\
+        asnrules: 1
+        identity: name
+        deduplicate: true
+        candidates: {column: cand, discovered_id: a0001}
+        """,
+    )
+    _same(
+        after,
+        """\
+        asnrules: 1.0
+        identity: name
+        deduplicate: [same_members, same_product, newest_first]
+        # The 0.x engine's behaviour, written out by asnrules upgrade:
+        case: fold
+        member_identity: [expname, exptype]
+        orphans: {column: name, member_field: expname, separator: _}
+        candidates: {run_prefix: true, column: cand, discovered_id: a0001}
+        """,
+    )
+    plain = "asnrules: 1\nname: mine\n"
+    assert _upgrade(tmp_path, plain, "plain.yaml") == "asnrules: 1.0\nname: mine\n"

@@ -21,6 +21,7 @@ from asnrules.language.upgrade.edits import (
     rename_in_scalar,
     renamed_value,
 )
+from asnrules.language.upgrade.settings import add_engine_settings
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _RULE_EXPRESSIONS = {"select": ROW, "valid": ASSOCIATION}
@@ -69,6 +70,8 @@ class Rewrite:
             name = key.value
             if name == "asnrules" and isinstance(value, yaml.ScalarNode) and value.value == "1":
                 self.edits.add(value.start_mark.index, value.end_mark.index, "1.0")
+                if isinstance(root, yaml.MappingNode):
+                    add_engine_settings(self.edits, root)
             elif name in ("conditions", "values"):
                 for _, expr in _entries(value):
                     rename_in_scalar(self.edits, expr, ROW)
