@@ -11,12 +11,13 @@ for a later pass.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Any
 
 from asnrules.engine.association import Association, Candidate, Member
-from asnrules.engine.rowfacts import NO_ROLE, MemberFields, RowFacts
+from asnrules.engine.rowfacts import NO_ROLE, RowFacts
 from asnrules.engine.ruleset import Attribute, Role, Rule, Ruleset
 from asnrules.engine.scope import Scope
 from asnrules.engine.trace import Rejection, Tracer
@@ -155,6 +156,17 @@ class Run:
         # identities of the members of each rule's associations: a row whose identity
         # is a member of one counts as joined to that rule, whatever its own values
         self.identities: dict[str, set[str]] = {name: set() for name in ruleset.rules}
+        self._row_at = -1
+        self._of_row: dict[tuple[int, ...], Any] = {}
+        """Row-only facts of row ``_row_at`` already asked for (matching one row against
+        many associations asks the same ones again)."""
+
+    def _of(self, i: int) -> dict[tuple[int, ...], Any]:
+        """The facts kept for row ``i``, forgetting those of the row before."""
+        if i != self._row_at:
+            self._row_at = i
+            self._of_row = {}
+        return self._of_row
 
     # -- row-only facts ---------------------------------------------------------------------
     def _selected(self, i: int, rule: Rule) -> bool:
@@ -162,7 +174,11 @@ class Run:
 
     def _possible_roles(self, i: int, rule: Rule) -> tuple[Role, ...]:
         """Roles whose row condition holds for row ``i``."""
-        return self.facts.roles(rule, self.rows[i])
+        kept = self._of(i)
+        found: tuple[Role, ...] | None = kept.get((id(rule),))
+        if found is None:
+            found = kept[(id(rule),)] = self.facts.roles(rule, self.rows[i])
+        return found
 
     def _key(self, i: int, rule: Rule) -> tuple[str, ...] | None:
         key = self.facts.key(rule, self.rows[i])
@@ -190,8 +206,8 @@ class Run:
     # -- matching -------------------------------------------------------------------------
     def _check(
         self,
-        attributes: Iterable[Attribute],
-        row: dict[str, str],
+        attributes: tuple[Attribute, ...],
+        i: int,
         pins: dict[str, str],
         new: dict[str, str],
         rule: Rule,
@@ -199,22 +215,24 @@ class Run:
     ) -> Attribute | None:
         """Pin ``attributes`` into ``new``; return the first that is unset or differs.
 
-        An attribute's ``when`` is read with the row as a member of ``role`` of ``rule``.
+        An attribute's ``when`` is read with row ``i`` as a member of ``role`` of ``rule``.
         """
-        text_of = self.facts.text
-        for attribute in attributes:
-            if attribute.when is not None:
-                if not self.facts.member_when(attribute, rule, role, row):
-                    continue
-            text = text_of(attribute, row)
+        kept = self._of(i)
+        owner = (id(attributes), id(rule), id(role))
+        checks: tuple[tuple[Attribute, str | None], ...] | None = kept.get(owner)
+        if checks is None:
+            checks = kept[owner] = self.facts.checks(attributes, rule, role, self.rows[i])
+        for attribute, text in checks:
             if text is None:
-                if attribute.optional:
-                    continue
                 return attribute
-            pinned = pins.get(attribute.name, new.get(attribute.name))
+            name = attribute.name
+            pinned = pins.get(name)
             if pinned is None:
-                new[attribute.name] = text
-            elif pinned != text:
+                pinned = new.get(name)
+                if pinned is None:
+                    new[name] = text
+                    continue
+            if pinned != text:
                 return attribute
         return None
 
@@ -225,7 +243,7 @@ class Run:
         pins = asn.pins if asn is not None else {}
         new: dict[str, str] = {}
         row = self.rows[i]
-        failed = self._check(rule.share, row, pins, new, rule, NO_ROLE)
+        failed = self._check(rule.share, i, pins, new, rule, NO_ROLE)
         if failed is not None:
             if self.tracer is not None:
                 self.tracer.rejected(self, i, rule, asn, self._rejection(failed, row, pins))
@@ -251,7 +269,7 @@ class Run:
                         notes.append((role, "requires", None))
                     continue
             role_new = dict(new)
-            failed = self._check(role.share, row, pins, role_new, rule, role)
+            failed = self._check(role.share, i, pins, role_new, rule, role)
             if failed is not None:
                 if notes is not None:
                     notes.append((role, "share", failed))
@@ -306,7 +324,7 @@ class Run:
                 values = asn.recorded.setdefault(attribute.name, [])
                 if text not in values:
                     values.append(text)
-        fields = MemberFields(asn.rule, role, row, self.not_set, asn).compute()
+        fields = self.facts.member_fields(asn.rule, role, row)
         asn.members.append(Member(row, role.name, fields, self.origins[i]))
         asn.role_counts[role.name] += 1
         identity = row.get(self.ruleset.identity, str(i))
@@ -340,11 +358,14 @@ class Run:
             roles = self._possible_roles(i, rule)
             if not roles:
                 continue
+            selected: bool | None = None
             for asn in bucket.offer(roles):
                 if identity in asn.identities:
                     joined.add(name)
                     continue
-                if not self._selected(i, rule):
+                if selected is None:
+                    selected = self._selected(i, rule)
+                if not selected:
                     break
                 found = self._match(asn, rule, i, creating=False)
                 if found is None or not self._admit(name, asn, i, queue):

@@ -34,13 +34,20 @@ it starts afresh, or, if it mostly missed, stops keeping results."""
 class _Memo:
     """Results of ``compute(row)`` by the values of ``columns`` in the row."""
 
-    __slots__ = ("calls", "columns", "compute", "table")
+    __slots__ = ("calls", "columns", "compute", "most", "table")
 
-    def __init__(self, compute: Callable[[Row], Any], columns: tuple[str, ...] | None) -> None:
+    def __init__(
+        self,
+        compute: Callable[[Row], Any],
+        columns: tuple[str, ...] | None,
+        most: int | None = _MOST,
+    ) -> None:
         self.compute = compute
         self.columns = columns
         self.table: dict[tuple[Any, ...], Any] = {}
         self.calls = 0
+        self.most = most
+        """Results kept at most (``None``: every one, for results the caller keeps anyway)."""
 
     def get(self, row: Row) -> Any:
         columns = self.columns
@@ -52,7 +59,7 @@ class _Memo:
         if value is not _MISSING:
             return value
         table = self.table
-        if len(table) >= _MOST:
+        if self.most is not None and len(table) >= self.most:
             if len(table) * 2 > self.calls:  # mostly misses: keeping results does not pay
                 self.columns = None
             self.calls = 0
@@ -75,6 +82,7 @@ class RowFacts:
         self.reads = ruleset.reads
         self._memos: dict[int, _Memo] = {}
         self._member_memos: dict[tuple[int, ...], _Memo] = {}
+        self._field_memos: dict[tuple[int, ...], _Memo] = {}
         self._reoffer = self._make(_any_of(ruleset.reoffers, self.not_set), ruleset.reoffers)
 
     def _columns(self, expressions: Collection[Compiled | None]) -> tuple[str, ...] | None:
@@ -88,8 +96,13 @@ class RowFacts:
             found |= read
         return tuple(sorted(found))
 
-    def _make(self, compute: Callable[[Row], Any], expressions: Collection[Any]) -> _Memo:
-        return _Memo(compute, self._columns(expressions))
+    def _make(
+        self,
+        compute: Callable[[Row], Any],
+        expressions: Collection[Any],
+        most: int | None = _MOST,
+    ) -> _Memo:
+        return _Memo(compute, self._columns(expressions), most)
 
     def selected(self, rule: Rule, row: Row) -> bool:
         """Whether ``row`` satisfies the rule's ``select``."""
@@ -199,6 +212,57 @@ class RowFacts:
 
         formulas = [f for _, f in (*rule.member_fields, *role.member_fields)]
         return self._make(compute, [when, *formulas])
+
+    def checks(
+        self, attributes: tuple[Attribute, ...], rule: Rule, role: Role, row: Row
+    ) -> tuple[tuple[Attribute, str | None], ...]:
+        """What matching ``attributes`` against an association needs of ``row``.
+
+        Each attribute that applies (its ``when`` holds for the row as a member of
+        ``role`` of ``rule``, and it is set or not optional), in order, with the row's
+        value as lower-case text; ``None`` marks a required attribute the row lacks.
+        """
+        owner = (id(attributes), id(rule), id(role))
+        memo = self._member_memos.get(owner)
+        if memo is None:
+            memo = self._member_memos[owner] = self._checks_memo(attributes, rule, role)
+        return memo.get(row)  # type: ignore[no-any-return]
+
+    def _checks_memo(self, attributes: tuple[Attribute, ...], rule: Rule, role: Role) -> _Memo:
+        def compute(r: Row) -> tuple[tuple[Attribute, str | None], ...]:
+            found: list[tuple[Attribute, str | None]] = []
+            for attribute in attributes:
+                if attribute.when is not None and not self.member_when(attribute, rule, role, r):
+                    continue
+                text = self.text(attribute, r)
+                if text is None and attribute.optional:
+                    continue
+                found.append((attribute, text))
+            return tuple(found)
+
+        expressions: list[Any] = [a.value for a in attributes]
+        if any(a.when is not None for a in attributes):
+            expressions.extend(a.when for a in attributes)
+            expressions.extend(f for _, f in (*rule.member_fields, *role.member_fields))
+        return self._make(compute, expressions)
+
+    def member_fields(self, rule: Rule, role: Role, row: Row) -> dict[str, Any]:
+        """The output fields of ``row`` as a member of ``role`` of ``rule`` (read-only).
+
+        Member context reads the row alone, so members of the same row content, rule
+        and role share one dictionary.
+        """
+        owner = (id(rule), id(role))
+        memo = self._field_memos.get(owner)
+        if memo is None:
+            not_set = self.not_set
+
+            def compute(r: Row) -> dict[str, Any]:
+                return MemberFields(rule, role, r, not_set, None).compute()
+
+            formulas = [f for _, f in (*rule.member_fields, *role.member_fields)]
+            memo = self._field_memos[owner] = self._make(compute, formulas, None)
+        return memo.get(row)  # type: ignore[no-any-return]
 
     def reoffered(self, row: Row) -> bool:
         """Whether a ``final_pass`` condition holds for ``row``."""
