@@ -20,7 +20,7 @@ from typing import Any
 
 from asnrules.engine.association import Association
 from asnrules.engine.ruleset import Attribute, Role, Rule, Ruleset
-from asnrules.engine.scope import Compiled, Scope, columns_read
+from asnrules.engine.scope import MEMBER_READ, Compiled, Scope, columns_read
 from asnrules.engine.values import as_text, is_set
 
 Row = dict[str, str]
@@ -85,15 +85,33 @@ class RowFacts:
         self._field_memos: dict[tuple[int, ...], _Memo] = {}
         self._reoffer = self._make(_any_of(ruleset.reoffers, self.not_set), ruleset.reoffers)
 
-    def _columns(self, expressions: Collection[Compiled | None]) -> tuple[str, ...] | None:
+    def _columns(
+        self,
+        expressions: Collection[Compiled | None],
+        fields: dict[str, Compiled] | None = None,
+    ) -> tuple[str, ...] | None:
+        """The columns ``expressions`` read (``None``: not known).
+
+        Member-context expressions read the member ``fields`` too: the columns of the
+        formulas of the fields they read count in (all of them for ``member`` itself).
+        """
         found: set[str] = set()
-        for expression in expressions:
-            if expression is None:
-                continue
-            read = columns_read(self.reads, expression)
+        todo = [e for e in expressions if e is not None]
+        followed: set[str] = set()
+        while todo:
+            read = columns_read(self.reads, todo.pop())
             if read is None:
                 return None
-            found |= read
+            for column in read:
+                if not column.startswith(MEMBER_READ):
+                    found.add(column)
+                    continue
+                if fields is None:
+                    return None
+                name = column[len(MEMBER_READ) :]
+                names = list(fields) if name == "*" else [name] if name in fields else []
+                todo.extend(fields[n] for n in names if n not in followed)
+                followed.update(names)
         return tuple(sorted(found))
 
     def _make(
@@ -101,8 +119,9 @@ class RowFacts:
         compute: Callable[[Row], Any],
         expressions: Collection[Any],
         most: int | None = _MOST,
+        fields: dict[str, Compiled] | None = None,
     ) -> _Memo:
-        return _Memo(compute, self._columns(expressions), most)
+        return _Memo(compute, self._columns(expressions, fields), most)
 
     def selected(self, rule: Rule, row: Row) -> bool:
         """Whether ``row`` satisfies the rule's ``select``."""
@@ -210,8 +229,7 @@ class RowFacts:
             fields = MemberFields(rule, role, r, not_set, None)
             return is_set(when(Scope(r, not_set, fields)), not_set)
 
-        formulas = [f for _, f in (*rule.member_fields, *role.member_fields)]
-        return self._make(compute, [when, *formulas])
+        return self._make(compute, [when], fields=_fields(rule, role))
 
     def checks(
         self, attributes: tuple[Attribute, ...], rule: Rule, role: Role, row: Row
@@ -240,11 +258,8 @@ class RowFacts:
                 found.append((attribute, text))
             return tuple(found)
 
-        expressions: list[Any] = [a.value for a in attributes]
-        if any(a.when is not None for a in attributes):
-            expressions.extend(a.when for a in attributes)
-            expressions.extend(f for _, f in (*rule.member_fields, *role.member_fields))
-        return self._make(compute, expressions)
+        expressions = [a.value for a in attributes] + [a.when for a in attributes]
+        return self._make(compute, expressions, fields=_fields(rule, role))
 
     def member_fields(self, rule: Rule, role: Role, row: Row) -> dict[str, Any]:
         """The output fields of ``row`` as a member of ``role`` of ``rule`` (read-only).
@@ -260,8 +275,8 @@ class RowFacts:
             def compute(r: Row) -> dict[str, Any]:
                 return MemberFields(rule, role, r, not_set, None).compute()
 
-            formulas = [f for _, f in (*rule.member_fields, *role.member_fields)]
-            memo = self._field_memos[owner] = self._make(compute, formulas, None)
+            fields = _fields(rule, role)
+            memo = self._field_memos[owner] = self._make(compute, fields.values(), None, fields)
         return memo.get(row)  # type: ignore[no-any-return]
 
     def reoffered(self, row: Row) -> bool:
@@ -275,6 +290,11 @@ def _any_of(conditions: tuple[Compiled, ...], not_set: Collection[str]) -> Calla
         return any(is_set(c(scope), not_set) for c in conditions)
 
     return compute
+
+
+def _fields(rule: Rule, role: Role) -> dict[str, Compiled]:
+    """The member field formulas of ``role`` of ``rule`` (the role's win)."""
+    return {**dict(rule.member_fields), **dict(role.member_fields)}
 
 
 NO_ROLE = Role("", None)
@@ -293,7 +313,7 @@ class MemberFields:
     ) -> None:
         self.rule = rule
         self.role = role
-        self.formulas = {**dict(rule.member_fields), **dict(role.member_fields)}
+        self.formulas = _fields(rule, role)
         self.values: dict[str, Any] = {}
         self.active: set[str] = set()
         self.scope = Scope(row, not_set, self, asn)

@@ -14,6 +14,11 @@ from asnrules.engine.values import DEFAULT_NOT_SET, is_set
 
 MEMBER = "member"
 
+MEMBER_READ = "member."
+"""Among the columns a member-context expression reads (``reads``), ``member.NAME`` notes
+that it reads the member field ``NAME`` and ``member.*`` that it reads them all: what it
+reads of the row through the fields is what their formulas read."""
+
 Compiled = Callable[["Scope"], Any]
 
 

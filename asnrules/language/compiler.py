@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from asnrules.engine.scope import MEMBER, Compiled, Scope, columns_read
+from asnrules.engine.scope import MEMBER, MEMBER_READ, Compiled, Scope, columns_read
 from asnrules.engine.values import DEFAULT_NOT_SET, as_number, as_text, same
 from asnrules.language import expressions as ex
 from asnrules.language import typecheck
@@ -305,6 +305,15 @@ def suggest(name: str, candidates: Iterable[str], preferred: Iterable[str] = ())
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+def _field(obj: Any, name: str) -> Any:
+    """Field ``name`` of a member, a member's fields or any object with ``get``."""
+    if obj is None:
+        return None
+    if isinstance(obj, dict):
+        return obj.get(name)
+    return getattr(obj, "get", lambda f: None)(name)
+
+
 class _Build:
     def __init__(
         self, compiler: Compiler, context: str, attributes: frozenset[str], roles: frozenset[str]
@@ -357,6 +366,7 @@ class _Build:
         if self.context == ASSOCIATION:
             return self._association_name(node)
         if name == "member" and self.context == MEMBER:
+            self.compiler._note_columns((MEMBER_READ + "*",))
             return lambda s: s.member
         if name == "member":
             raise CompileError(
@@ -419,18 +429,15 @@ class _Build:
         )
 
     def _attribute(self, node: ex.Attribute) -> Compiled:
-        target = self.build(node.target)
         fieldname = node.field
+        if self.context == MEMBER and isinstance(node.target, ex.Name):
+            if node.target.name == "member":
+                # one member field, not all of them (see MEMBER_READ)
+                self.compiler._note_columns((MEMBER_READ + fieldname,))
+                return lambda s: _field(s.member, fieldname)
+        target = self.build(node.target)
 
-        def get(s: Scope) -> Any:
-            obj = target(s)
-            if obj is None:
-                return None
-            if isinstance(obj, dict):
-                return obj.get(fieldname)
-            return getattr(obj, "get", lambda f: None)(fieldname)
-
-        return get
+        return lambda s: _field(target(s), fieldname)
 
     def _index(self, node: ex.Index) -> Compiled:
         target = self.build(node.target)
