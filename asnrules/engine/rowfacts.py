@@ -49,10 +49,11 @@ class _Memo:
         self.most = most
         """Results kept at most (``None``: every one, for results the caller keeps anyway)."""
 
-    def get(self, row: Row) -> Any:
+    def get(self, row: Row, compute: Callable[[Row], Any] | None = None) -> Any:
+        """The result for ``row``, computed by ``compute`` (default: the memo's own) if new."""
         columns = self.columns
         if columns is None:
-            return self.compute(row)
+            return (compute or self.compute)(row)
         key = tuple(map(row.get, columns))
         self.calls += 1
         value = self.table.get(key, _MISSING)
@@ -64,7 +65,7 @@ class _Memo:
                 self.columns = None
             self.calls = 0
             table.clear()
-        value = table[key] = self.compute(row)
+        value = table[key] = (compute or self.compute)(row)
         return value
 
 
@@ -82,7 +83,8 @@ class RowFacts:
         self.reads = ruleset.reads
         self._memos: dict[int, _Memo] = {}
         self._member_memos: dict[tuple[int, ...], _Memo] = {}
-        self._field_memos: dict[tuple[int, ...], _Memo] = {}
+        self._field_memos: dict[tuple[int, ...], _FieldsOf] = {}
+        self._found_memos: dict[int, _Memo] = {}
         self._reoffer = self._make(_any_of(ruleset.reoffers, self.not_set), ruleset.reoffers)
 
     def _columns(
@@ -264,20 +266,60 @@ class RowFacts:
     def member_fields(self, rule: Rule, role: Role, row: Row) -> dict[str, Any]:
         """The output fields of ``row`` as a member of ``role`` of ``rule`` (read-only).
 
-        Member context reads the row alone, so members of the same row content, rule
-        and role share one dictionary.
+        Member context reads the row alone. Each field is kept by the values of the
+        columns it reads (a file name's stem is not made again in every candidate run),
+        and members with the same fields share one dictionary.
         """
         owner = (id(rule), id(role))
-        memo = self._field_memos.get(owner)
-        if memo is None:
-            not_set = self.not_set
+        found = self._field_memos.get(owner)
+        if found is None:
+            found = self._field_memos[owner] = self._fields_of(rule, role)
+        return found.get(row)
 
-            def compute(r: Row) -> dict[str, Any]:
+    def _fields_of(self, rule: Rule, role: Role) -> _FieldsOf:
+        not_set, fields = self.not_set, _fields(rule, role)
+
+        def one(name: str) -> Callable[[Row], Any]:
+            return lambda r: MemberFields(rule, role, r, not_set, None).get(name)
+
+        if not _acyclic(fields, self.reads):
+            # a field read while it is being computed is unset: only all in order will do
+
+            def every(r: Row) -> dict[str, Any]:
                 return MemberFields(rule, role, r, not_set, None).compute()
 
-            fields = _fields(rule, role)
-            memo = self._field_memos[owner] = self._make(compute, fields.values(), None, fields)
-        return memo.get(row)  # type: ignore[no-any-return]
+            return _FieldsOf((), [self._make(every, fields.values(), fields=fields)])
+        memos = [self._make(one(n), [f], fields=fields) for n, f in fields.items()]
+        return _FieldsOf(tuple(fields), memos)
+
+    def founding(self, rule: Rule, row: Row, compute: Callable[[Row], Any]) -> Any:
+        """What ``compute`` says of ``row`` starting an association of ``rule``, kept.
+
+        Starting an association reads the row alone: the rule's ``select``, its index
+        key, and matching its shared attributes and roles against no association.
+        ``compute`` is called only for row content not seen before.
+        """
+        memo = self._found_memos.get(id(rule))
+        if memo is None:
+            memo = self._found_memos[id(rule)] = _Memo(compute, self._founding_columns(rule))
+        return memo.get(row, compute)
+
+    def _founding_columns(self, rule: Rule) -> tuple[str, ...] | None:
+        found: set[str] = set()
+        base: list[Compiled | None] = [rule.select, *(a.value for a in rule.key_attributes)]
+        base.extend(r.when for r in rule.roles)
+        parts = [(base, _fields(rule, NO_ROLE))]
+        parts.extend(([a.value for a in r.differs], _fields(rule, r)) for r in rule.roles)
+        parts.extend(
+            ([e for a in share for e in (a.value, a.when)], _fields(rule, r))
+            for r, share in ((NO_ROLE, rule.share), *((r, r.share) for r in rule.roles))
+        )
+        for expressions, fields in parts:
+            columns = self._columns(expressions, fields)
+            if columns is None:
+                return None
+            found.update(columns)
+        return tuple(sorted(found))
 
     def reoffered(self, row: Row) -> bool:
         """Whether a ``final_pass`` condition holds for ``row``."""
@@ -290,6 +332,55 @@ def _any_of(conditions: tuple[Compiled, ...], not_set: Collection[str]) -> Calla
         return any(is_set(c(scope), not_set) for c in conditions)
 
     return compute
+
+
+class _FieldsOf:
+    """A member's fields by row, each field kept by its own memo; equal ones shared.
+
+    With no ``names``, the one memo gives the whole dictionary.
+    """
+
+    def __init__(self, names: tuple[str, ...], memos: list[_Memo]) -> None:
+        self.names = names
+        self.memos = memos
+        self.shared: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def get(self, row: Row) -> dict[str, Any]:
+        if not self.names:
+            return self.memos[0].get(row)  # type: ignore[no-any-return]
+        values = tuple(m.get(row) for m in self.memos)
+        try:
+            found = self.shared.get(values)
+        except TypeError:  # a value that is not hashable: not shared
+            return dict(zip(self.names, values, strict=True))
+        if found is None:
+            found = self.shared[values] = dict(zip(self.names, values, strict=True))
+        return found
+
+
+def _acyclic(
+    fields: dict[str, Compiled], reads: dict[int, tuple[Compiled, frozenset[str]]]
+) -> bool:
+    """Whether no member field reads itself through others (each has one value then)."""
+    needs: dict[str, set[str]] = {}
+    for name, formula in fields.items():
+        read = columns_read(reads, formula)
+        if read is None:
+            return False
+        wanted = {c[len(MEMBER_READ) :] for c in read if c.startswith(MEMBER_READ)}
+        needs[name] = set(fields) if "*" in wanted else wanted & set(fields)
+    done: set[str] = set()
+
+    def clear(name: str, path: tuple[str, ...]) -> bool:
+        if name in path:
+            return False
+        if name in done:
+            return True
+        ok = all(clear(n, (*path, name)) for n in needs[name])
+        done.add(name)
+        return ok
+
+    return all(clear(n, ()) for n in fields)
 
 
 def _fields(rule: Rule, role: Role) -> dict[str, Compiled]:
