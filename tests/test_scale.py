@@ -74,3 +74,21 @@ def test_parse_cache_is_used_and_a_corrupt_one_ignored(
     assert expressions.parse("a == 'b'") == tree
     monkeypatch.setenv("ASNRULES_NO_CACHE", "1")
     assert parsecache.lookup("a == 'b'") is None
+
+
+def test_direct_reader_folds_rows_only_when_asked(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_text("FileName|Exp_Type\njw1_A.fits|NRC_IMAGE\njw2.fits| \n", encoding="utf-8")
+    pool = read_pool_fast(path)
+    assert isinstance(pool, PoolData)
+    assert len(pool) == 2
+    kept = pool_rows(pool, fold=False)
+    assert kept == [
+        {"filename": "jw1_A.fits", "exp_type": "NRC_IMAGE"},
+        {"filename": "jw2.fits", "exp_type": "null"},
+    ]
+    assert pool._rows is None  # case: keep never lower-cases the rows
+    assert pool_rows(pool) == [
+        {"filename": "jw1_a.fits", "exp_type": "nrc_image"},
+        {"filename": "jw2.fits", "exp_type": "null"},
+    ]

@@ -35,19 +35,44 @@ class PoolData:
     ----------
     colnames : list of str
         Lower-case column names.
-    rows : list of dict
-        Lower-case values (empty cells ``"null"``), by column name.
     meta : dict
         ``pool_file`` and the original cells, names and row lines, as
         :func:`~asnrules.io.pool.read_pool` keeps them.
     """
 
     colnames: list[str]
-    rows: list[dict[str, str]]
     meta: dict[str, Any] = field(default_factory=dict)
+    _rows: list[dict[str, str]] | None = None
+
+    @property
+    def rows(self) -> list[dict[str, str]]:
+        """Lower-case values (empty cells ``"null"``), by column name.
+
+        Made from the original cells when first asked for: a ruleset that keeps the
+        case (``case: keep``) reads those cells instead and never needs them.
+        """
+        if self._rows is None:
+            self._rows = _folded(self.colnames, self.meta[ORIGINAL])
+        return self._rows
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.meta[ROW_LINES])
+
+
+def _folded(keys: list[str], original: dict[str, list[str]]) -> list[dict[str, str]]:
+    """The rows of ``original`` columns lower-cased, equal cells sharing one string."""
+    lowered: dict[str, str] = {}
+    one: dict[str, str] = {}
+    for column in original.values():
+        for cell in column:
+            if cell not in lowered:
+                low = cell.lower() if cell.strip() else NULL
+                lowered[cell] = one.setdefault(low, low)
+    folded = lowered.__getitem__
+    return [
+        dict(zip(keys, map(folded, values), strict=True))
+        for values in zip(*original.values(), strict=True)
+    ]
 
 
 def read_pool_fast(path: str | Path, delimiter: str = "|", fmt: str = "ascii") -> Any:
@@ -89,22 +114,19 @@ def _plain(path: Path, lines: list[str], delimiter: str) -> PoolData | None:
     keys = [name.lower() for name in names]
     shared: dict[str, str] = {}
     share = shared.setdefault
-    rows: list[dict[str, str]] = []
     original: dict[str, list[str]] = {key: [] for key in keys}
     columns = [original[key] for key in keys]
     for number in data_lines[1:]:
         fields = lines[number - 1].strip().split(delimiter)
         if len(fields) != width:
             return None
-        cells = [share(f, f) for f in (v.strip(" \t") for v in fields)]
-        for column, cell in zip(columns, cells, strict=True):
-            column.append(cell)
-        lowered = [share(low, low) for low in (c.lower() if c.strip() else NULL for c in cells)]
-        rows.append(dict(zip(keys, lowered, strict=True)))
+        for column, cell in zip(columns, fields, strict=True):
+            cell = cell.strip(" \t")
+            column.append(share(cell, cell))
     meta = {
         "pool_file": str(path),
         ORIGINAL: original,
         ORIGINAL_NAMES: names,
         ROW_LINES: data_lines[1:],
     }
-    return PoolData(keys, rows, meta)
+    return PoolData(keys, meta)
