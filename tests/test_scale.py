@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from asnrules.engine.rowfacts import NO_ROLE, RowFacts
 from asnrules.io.pool import ORIGINAL, ORIGINAL_NAMES, ROW_LINES, pool_rows, read_pool
 from asnrules.io.poolread import PoolData, read_pool_fast
 from asnrules.language import expressions, parsecache
+from asnrules.language.compiler import columns_read
+from asnrules.language.loader import load_rulesets
 
 from .conftest import corpus_or_skip
 
@@ -92,3 +95,36 @@ def test_direct_reader_folds_rows_only_when_asked(tmp_path: Path) -> None:
         {"filename": "jw1_a.fits", "exp_type": "nrc_image"},
         {"filename": "jw2.fits", "exp_type": "null"},
     ]
+
+
+MEMBER_WHEN = """\
+asnrules: 1.0
+candidates: {column: asn_candidate}
+attributes:
+  band: band
+  target: {value: targetid, when: member.kind == 'science'}
+defaults:
+  member_fields: {expname: filename, kind: "'science' if band == 'a' else 'other'"}
+  product: "{candidate.id}-{band}"
+  document: {asn_type: asn_type, products: products}
+rules:
+  R: {asn_type: x, share: [band, target]}
+"""
+
+
+def test_a_member_when_is_kept_by_the_columns_of_the_fields_it_reads(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text(MEMBER_WHEN, encoding="utf-8")
+    ruleset, _ = load_rulesets([path], collect=True)
+    rule = ruleset.rules["R"]
+    _, target = rule.share
+    assert target.when is not None
+    assert columns_read(ruleset.reads, target.when) == frozenset({"member.kind"})
+    facts = RowFacts(ruleset)
+    rows = [{"band": b, "filename": f, "targetid": "t"} for b, f in (("a", "1"), ("b", "2"))]
+    assert [facts.member_when(target, rule, NO_ROLE, r) for r in rows] == [True, False]
+    (memo,) = facts._member_memos.values()
+    assert memo.columns == ("band",)  # the kind's formula's column; not the file name
+    fields = [facts.member_fields(rule, NO_ROLE, r) for r in rows * 2]
+    assert fields[0] == {"expname": "1", "kind": "science"} and fields[2] is fields[0]
+    assert fields[1] == {"expname": "2", "kind": "other"}
