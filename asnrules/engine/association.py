@@ -29,11 +29,12 @@ class Candidate:
         return {"id": self.id, "type": self.type}.get(name)
 
 
-@dataclass
+@dataclass(slots=True)
 class Member:
     """A member: the pool row it came from, its role and its output fields.
 
     ``source`` is the index of that row in the pool (``None`` for a member no run made).
+    ``fields`` may be shared with other members of the same row: read it, never change it.
     """
 
     row: dict[str, str]

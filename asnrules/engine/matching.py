@@ -14,7 +14,6 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
-from functools import partial
 from typing import Any
 
 from asnrules.engine.association import Association, Candidate, Member
@@ -388,11 +387,6 @@ class Run:
             if name in ignore:
                 continue
             rule = self.ruleset.rules[name]
-            if self.tracer is None:
-                key, found = self.facts.founding(rule, self.rows[i], partial(self._founds, i, rule))
-                if found is not None:
-                    self._found(name, rule, i, key, found, queue)
-                continue
             if not self._selected(i, rule):
                 if self.tracer is not None:
                     self.tracer.rejected(self, i, rule, None, Rejection("select"))
@@ -406,17 +400,6 @@ class Run:
             found = self._match(None, rule, i, creating=True)
             if found is not None:
                 self._found(name, rule, i, key, found, queue)
-
-    def _founds(
-        self, i: int, rule: Rule, row: dict[str, str] | None = None
-    ) -> tuple[tuple[str, ...] | None, tuple[Role, dict[str, str]] | None]:
-        """The index key and the founding match of row ``i`` (``row``) for ``rule``."""
-        if not self._selected(i, rule):
-            return None, None
-        key = self._key(i, rule)
-        if key is None:
-            return None, None
-        return key, self._match(None, rule, i, creating=True)
 
     def _found(
         self,

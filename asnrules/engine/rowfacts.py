@@ -49,11 +49,10 @@ class _Memo:
         self.most = most
         """Results kept at most (``None``: every one, for results the caller keeps anyway)."""
 
-    def get(self, row: Row, compute: Callable[[Row], Any] | None = None) -> Any:
-        """The result for ``row``, computed by ``compute`` (default: the memo's own) if new."""
+    def get(self, row: Row) -> Any:
         columns = self.columns
         if columns is None:
-            return (compute or self.compute)(row)
+            return self.compute(row)
         key = tuple(map(row.get, columns))
         self.calls += 1
         value = self.table.get(key, _MISSING)
@@ -65,7 +64,7 @@ class _Memo:
                 self.columns = None
             self.calls = 0
             table.clear()
-        value = table[key] = (compute or self.compute)(row)
+        value = table[key] = self.compute(row)
         return value
 
 
@@ -84,7 +83,6 @@ class RowFacts:
         self._memos: dict[int, _Memo] = {}
         self._member_memos: dict[tuple[int, ...], _Memo] = {}
         self._field_memos: dict[tuple[int, ...], _FieldsOf] = {}
-        self._found_memos: dict[int, _Memo] = {}
         self._reoffer = self._make(_any_of(ruleset.reoffers, self.not_set), ruleset.reoffers)
 
     def _columns(
@@ -291,35 +289,6 @@ class RowFacts:
             return _FieldsOf((), [self._make(every, fields.values(), fields=fields)])
         memos = [self._make(one(n), [f], fields=fields) for n, f in fields.items()]
         return _FieldsOf(tuple(fields), memos)
-
-    def founding(self, rule: Rule, row: Row, compute: Callable[[Row], Any]) -> Any:
-        """What ``compute`` says of ``row`` starting an association of ``rule``, kept.
-
-        Starting an association reads the row alone: the rule's ``select``, its index
-        key, and matching its shared attributes and roles against no association.
-        ``compute`` is called only for row content not seen before.
-        """
-        memo = self._found_memos.get(id(rule))
-        if memo is None:
-            memo = self._found_memos[id(rule)] = _Memo(compute, self._founding_columns(rule))
-        return memo.get(row, compute)
-
-    def _founding_columns(self, rule: Rule) -> tuple[str, ...] | None:
-        found: set[str] = set()
-        base: list[Compiled | None] = [rule.select, *(a.value for a in rule.key_attributes)]
-        base.extend(r.when for r in rule.roles)
-        parts = [(base, _fields(rule, NO_ROLE))]
-        parts.extend(([a.value for a in r.differs], _fields(rule, r)) for r in rule.roles)
-        parts.extend(
-            ([e for a in share for e in (a.value, a.when)], _fields(rule, r))
-            for r, share in ((NO_ROLE, rule.share), *((r, r.share) for r in rule.roles))
-        )
-        for expressions, fields in parts:
-            columns = self._columns(expressions, fields)
-            if columns is None:
-                return None
-            found.update(columns)
-        return tuple(sorted(found))
 
     def reoffered(self, row: Row) -> bool:
         """Whether a ``final_pass`` condition holds for ``row``."""
