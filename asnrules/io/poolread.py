@@ -52,7 +52,10 @@ class PoolData:
         case (``case: keep``) reads those cells instead and never needs them.
         """
         if self._rows is None:
-            self._rows = _folded(self.colnames, self.meta[ORIGINAL])
+            try:
+                self._rows = _folded(self.colnames, self.meta[ORIGINAL])
+            except MemoryError:
+                raise out_of_memory(Path(self.meta["pool_file"])) from None
         return self._rows
 
     def __len__(self) -> int:
