@@ -286,7 +286,7 @@ class RowFacts:
             def every(r: Row) -> dict[str, Any]:
                 return MemberFields(rule, role, r, not_set, None).compute()
 
-            return _FieldsOf((), [self._make(every, fields.values(), fields=fields)])
+            return _FieldsOf(None, [self._make(every, fields.values(), fields=fields)])
         memos = [self._make(one(n), [f], fields=fields) for n, f in fields.items()]
         return _FieldsOf(tuple(fields), memos)
 
@@ -306,16 +306,16 @@ def _any_of(conditions: tuple[Compiled, ...], not_set: Collection[str]) -> Calla
 class _FieldsOf:
     """A member's fields by row, each field kept by its own memo; equal ones shared.
 
-    With no ``names``, the one memo gives the whole dictionary.
+    With ``names`` ``None``, the one memo gives the whole dictionary.
     """
 
-    def __init__(self, names: tuple[str, ...], memos: list[_Memo]) -> None:
+    def __init__(self, names: tuple[str, ...] | None, memos: list[_Memo]) -> None:
         self.names = names
         self.memos = memos
         self.shared: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     def get(self, row: Row) -> dict[str, Any]:
-        if not self.names:
+        if self.names is None:
             return self.memos[0].get(row)  # type: ignore[no-any-return]
         values = tuple(m.get(row) for m in self.memos)
         try:
