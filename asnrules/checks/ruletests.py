@@ -29,7 +29,9 @@ FILE_KEYS = {"asnrules-tests", "description", "rulesets", "defaults", "tests"}
 TEST_KEYS = {"description", "rules", "mode", "defaults", "rows", "associations", "orphans"}
 ASSOCIATION_KEYS = {"rule", "asn_type", "product", "members"}
 MODES = ("default", "all-candidates", "discover")
-BUILTIN_DEFAULTS = {"filename": "{name}_uncal.fits"}
+NAME_COLUMN = "filename"
+"""The column naming a test's rows (orphans are named by it without an identity column)."""
+BUILTIN_DEFAULTS = {NAME_COLUMN: "{name}_uncal.fits"}
 """Row defaults applied before a file's and a test's ``defaults`` (``{name}`` is the row's)."""
 
 
@@ -244,7 +246,7 @@ def produce(test: RuleTest, rulesets: Sequence[str] | None) -> tuple[list[Produc
     from asnrules.io.output import named_documents, orphan_rows
 
     ruleset = _ruleset(tuple(rulesets or test.rulesets))
-    columns = {ruleset.identity, ruleset.candidate_column or "", *ruleset.required_columns}
+    columns = {ruleset.identity or "", ruleset.candidate_column or "", *ruleset.required_columns}
     for row in test.rows:
         columns.update(row)
     fold = str.lower if ruleset.case_fold else str
@@ -266,7 +268,7 @@ def produce(test: RuleTest, rulesets: Sequence[str] | None) -> tuple[list[Produc
                 Produced(asn.rule.name, str(doc.get("asn_type")), product["name"], members)
             )
     orphans = [
-        str(rows[i].get(ruleset.identity, ""))
+        str(rows[i].get(ruleset.identity or NAME_COLUMN, ""))
         for i in orphan_rows(rows, associations, ruleset.orphans)
     ]
     return produced, orphans
@@ -372,7 +374,7 @@ def _compare_members(exp: Expected, got: Produced, fail: Any) -> None:
 
 def _compare_orphans(test: RuleTest, orphans: list[str], fail: Any) -> None:
     def short(filename: str) -> str:
-        suffix = BUILTIN_DEFAULTS["filename"].replace("{name}", "")
+        suffix = BUILTIN_DEFAULTS[NAME_COLUMN].replace("{name}", "")
         return filename[: -len(suffix)] if filename.endswith(suffix) else filename
 
     got = {short(o.lower()) for o in orphans}

@@ -309,7 +309,7 @@ class Run:
         fields = MemberFields(asn.rule, role, row, self.not_set, asn).compute()
         asn.members.append(Member(row, role.name, fields, self.origins[i]))
         asn.role_counts[role.name] += 1
-        identity = row.get(self.ruleset.identity, str(i))
+        identity = self.ruleset.row_identity(row, self.origins[i])
         asn.identities.add(identity)
         self.identities[name].add(identity)
 
@@ -324,7 +324,7 @@ class Run:
         self, i: int, allowed: tuple[str, ...] | None, queue: _Queue, kind: Pass
     ) -> set[str]:
         joined: set[str] = set()
-        identity = self.rows[i].get(self.ruleset.identity, str(i))
+        identity = self.ruleset.row_identity(self.rows[i], self.origins[i])
         for name in self._names(i, allowed):
             rule = self.ruleset.rules[name]
             if identity in self.identities[name]:
