@@ -63,9 +63,21 @@ CODES: dict[str, Code] = {
     # -- runs: files and arguments ---------------------------------------------------
     "ASN001": Code("file-not-found", Area.RUN, "a rule file or rule-test file that does not exist"),
     "ASN002": Code(
-        "include-error",
+        "include-not-found",
         Area.RULES,
-        "an `include` names a file that is missing, includes itself, or has errors of its own",
+        "an `include` names a file that is neither next to the including file nor a bundled "
+        "ruleset",
+    ),
+    "ASN003": Code(
+        "include-cycle",
+        Area.RULES,
+        "an `include` names the including file itself, or a file that includes it",
+    ),
+    "ASN004": Code(
+        "include-has-errors",
+        Area.RULES,
+        "an `include` names a file that has errors of its own (they are reported at their "
+        "places too)",
     ),
     "ASN011": Code(
         "api-argument",
@@ -280,8 +292,14 @@ CODES: dict[str, Code] = {
     "ASN401": Code(
         "pool-unreadable",
         Area.POOLS,
-        "a pool that is missing or cannot be read as a table (a wrong `--delimiter` or "
-        "`--pool-format`)",
+        "a pool file that does not exist or cannot be opened (a folder, no permission)",
+    ),
+    "ASN404": Code(
+        "pool-malformed",
+        Area.POOLS,
+        "a pool that cannot be read as a table: no header line, a row whose field count "
+        "differs from the header's, one column only (a wrong `--delimiter`), or a "
+        "`--pool-format` that does not read it",
     ),
     "ASN402": Code("pool-missing-column", Area.POOLS, "the pool lacks a column the rules need"),
     # -- output ------------------------------------------------------------------------
@@ -457,7 +475,9 @@ CODES: dict[str, Code] = {
         "`c` candidate without a background member",
     ),
     "ASN930": Code(
-        "makepool-fits-unreadable", Area.TOOLS, "(`make-pool`) a file that is missing or not FITS"
+        "makepool-fits-unreadable",
+        Area.TOOLS,
+        "(`make-pool`) a file that does not exist or cannot be opened",
     ),
     "ASN931": Code(
         "makepool-missing-keyword",
@@ -468,6 +488,11 @@ CODES: dict[str, Code] = {
         "makepool-candidate-spec",
         Area.TOOLS,
         "(`make-pool`) an `--asn-candidate` that is not a list of `(id, type)` pairs",
+    ),
+    "ASN933": Code(
+        "makepool-not-fits",
+        Area.TOOLS,
+        "(`make-pool`) a file that is not FITS: no primary header can be read from it",
     ),
     "ASN940": Code(
         "report-nothing",

@@ -66,7 +66,7 @@ class AssociationPool(Table):  # type: ignore[misc]
         Raises
         ------
         AsnRulesError
-            ASN401 when the file is missing or malformed.
+            ASN401 when the file is missing, ASN404 when it is malformed.
         """
         table = read_pool(filename, delimiter=delimiter, fmt=fmt or format or "ascii")
         return cls(table, meta=table.meta)
