@@ -351,7 +351,7 @@ CODES: dict[str, Code] = {
     "ASN602": Code(
         "no-member-fields",
         Area.WARNINGS,
-        "a rule made associations but has no `member:` fields, so every member is written as "
+        "a rule made associations but has no `member_fields`, so every member is written as "
         "`{}` (and, with an `orphans` setting that reads a member field, its rows count as "
         "orphans)",
         _W,
@@ -389,7 +389,7 @@ CODES: dict[str, Code] = {
     "ASN701": Code(
         "rule-without-fields",
         Area.LINT,
-        "a rule with no `member` or `document` fields: its members are written as `{}`",
+        "a rule with no `member_fields` or `document`: its members are written as `{}`",
         _W,
     ),
     "ASN702": Code(
@@ -401,7 +401,9 @@ CODES: dict[str, Code] = {
     "ASN703": Code(
         "include-ignored-keys",
         Area.LINT,
-        "the `defaults`/`reoffer` of an included file, which are not run",
+        "the `defaults` or `final_pass` of an included file, which do not apply to the "
+        "including file (its defaults reach its own rules only; its final pass runs when it "
+        "is loaded with `-r`)",
         _W,
     ),
     "ASN711": Code(

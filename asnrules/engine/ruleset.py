@@ -221,8 +221,9 @@ class Ruleset:
         Rules by name, in the order they are tried.
     stages : list of Stage
         Ruleset files in order.
-    reoffers : tuple of Compiled
-        Row conditions: matching rows are offered again to every association last.
+    final_pass : tuple of Compiled
+        Row conditions (``final_pass``): matching rows are offered once more, last, to
+        every association.
     not_set : frozenset of str
         Values that count as absent.
     identity : str or None
@@ -252,7 +253,7 @@ class Ruleset:
 
     rules: dict[str, Rule] = field(default_factory=dict)
     stages: list[Stage] = field(default_factory=list)
-    reoffers: tuple[Compiled, ...] = ()
+    final_pass: tuple[Compiled, ...] = ()
     not_set: frozenset[str] = frozenset({"", "null"})
     identity: str | None = None
     candidate_column: str | None = None
