@@ -9,7 +9,6 @@ closure the engine ran) is evaluated again on a :class:`~asnrules.language.compi
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from asnrules.engine.trace import Decision, Drop, Rejection, Tracer
 from asnrules.io.pool import pool_rows
 from asnrules.io.poolread import read_pool_fast
 from asnrules.language.loader import load_rulesets
+from asnrules.language.suggest import nearest
 from asnrules.modes import rule_files
 
 ABSENT = "<absent: the pool has no such column>"
@@ -173,7 +173,7 @@ def find_rows(
         elif key in by_name:
             found.extend(by_name[key])
         else:
-            close = difflib.get_close_matches(key, sorted(by_name), n=3, cutoff=0.5)
+            close = nearest(key, by_name, count=3, cutoff=0.5)
             hint = f"; nearest: {', '.join(close)}" if close else ""
             if identity is None:
                 hint = "; the ruleset has no identity column: name rows by number"
