@@ -597,6 +597,7 @@ def report_command(
     pool: Annotated[Path, typer.Argument(help="Pool file.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")],
     ruleset: _Rulesets = None,
+    ignore_default: _IgnoreDefault = False,
     ids: _Ids = None,
     discover: _Discover = False,
     all_candidates: _AllCandidates = False,
@@ -607,7 +608,9 @@ def report_command(
     from asnrules.tools.cli import report_main
 
     _options(locals())
-    report_main(pool, output, ruleset, ids, discover, all_candidates, version_id, delimiter)
+    report_main(
+        pool, output, ruleset, ids, discover, all_candidates, version_id, delimiter, ignore_default
+    )
 
 
 def main() -> None:
