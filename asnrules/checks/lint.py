@@ -1,4 +1,8 @@
-"""Lint: every problem of a set of rule files, each file checked on its own."""
+"""Lint: every problem of a set of rule files, each file checked on its own.
+
+An overlay (a rule extending its own name) extends the files given before it, as
+``generate -r`` loads them: ``asnrules lint stage3 overlay.yaml``.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from asnrules.checks.generate_warnings import undone_in
 from asnrules.checks.poolcheck import PoolValues, check_pool
 from asnrules.diagnostics import Diagnostic
 from asnrules.engine.ruleset import Origin
-from asnrules.language.documents import Context, resolve_ruleset_path
+from asnrules.language.documents import Context, RuleFile, resolve_ruleset_path
 from asnrules.language.loader import load_rulesets
 
 
@@ -21,9 +25,10 @@ def lint_paths(paths: Sequence[str | Path], pool: PoolValues | None = None) -> l
     """
     found: list[Diagnostic] = []
     definitions: dict[str, list[tuple[Origin, bool]]] = {}
+    earlier: list[RuleFile] = []
     for p in paths:
         ctx = Context()
-        ruleset, diagnostics = load_rulesets([p], collect=True, context=ctx)
+        ruleset, diagnostics = load_rulesets([p], collect=True, context=ctx, earlier=earlier)
         found.extend(diagnostics)
         if pool is not None:
             found.extend(check_pool(ctx, ruleset, pool, resolve_ruleset_path(p)))

@@ -64,7 +64,8 @@ class Inheritance:
         if base is None and base_name == name:
             message = (
                 f"rule {name!r} extends itself, and no earlier ruleset defines it: load "
-                "this file after the one that does (-r stage3 -r this.yaml) or include that"
+                "this file after the one that does (generate -r stage3 -r this.yaml; "
+                "lint stage3 this.yaml) or include that"
             )
             self.state.report(base_loc, "ASN307", message)
             return None
