@@ -283,3 +283,15 @@ def test_a_shared_role_may_extend_another(tmp_path: Path) -> None:
 def test_a_shared_role_extending_itself_is_an_error(tmp_path: Path) -> None:
     text = SHARED.replace("calibrator: {when", "calibrator: {extends: calibrator, when")
     assert "ASN305" in {d.code for d in _problems(tmp_path, text)}
+
+
+def test_a_rule_extends_a_rule_of_another_name_of_an_earlier_file(tmp_path: Path) -> None:
+    """language.md 1.5: rules of an earlier ``-r`` file can be extended by any rule."""
+    first = _write(tmp_path, BASE + "rules:\n  R: {asn_type: one, share: [band]}\n", "a.yaml")
+    later = "rules:\n  S: {extends: [R], asn_type: two}\n  T: {extends: [Q], asn_type: x}\n"
+    second = _write(tmp_path, later, "b.yaml")
+    ruleset, diagnostics = load_rulesets([first, second], collect=True)
+    (problem,) = diagnostics
+    assert (problem.code, problem.line, problem.col) == ("ASN306", 3, 17)
+    assert ruleset.rules["S"].asn_type == "two"
+    assert [d.code for d in lint_paths([first, second])] == ["ASN306"]

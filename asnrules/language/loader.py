@@ -109,8 +109,9 @@ def _load_into(
     """Compile one ``-r`` file into ``ruleset``; return the files it read.
 
     A rule that extends its own name, with no such rule in its own includes, extends the
-    rule of an earlier ``-r`` file (an overlay): the earlier files' definitions are then
-    read first, as if included.
+    rule of an earlier ``-r`` file (an overlay); so does a rule or base extending a name
+    its own files do not define. The earlier files' definitions are then read first, as
+    if included.
     """
     if not path.is_file():
         bundled = ", ".join(sorted(bundled_rulesets()))
@@ -123,7 +124,9 @@ def _load_into(
         return []
     files = gather(file, ctx)
     own = {n for f in files[:-1] for n in f.document.rules}
-    if any(n in r.extends and n not in own for n, r in file.document.rules.items()):
+    known = {n for f in files for n in (*f.document.rules, *f.document.bases)}
+    pieces = {**file.document.bases, **file.document.rules}.items()
+    if any(b not in known or (b == n and n not in own) for n, r in pieces for b in r.extends):
         files = [f for f in earlier if f not in files] + files
     RuleCompiler(LoadState(files, ctx, ruleset)).compile_file()
     return files
