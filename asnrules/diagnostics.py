@@ -333,7 +333,7 @@ CODES: dict[str, Code] = {
     "ASN602": Code(
         "no-member-fields",
         Area.WARNINGS,
-        "a rule made associations but has no `member:` fields, so every member is written as "
+        "a rule made associations but has no `member_fields`, so every member is written as "
         "`{}` (and, with an `orphans` setting that reads a member field, its rows count as "
         "orphans)",
         _W,

@@ -95,8 +95,8 @@ def absent_share_columns(
 def _count_selected(
     rule: Rule, role: Role | None, rows: Sequence[dict[str, str]], not_set: frozenset[str]
 ) -> int:
-    """Rows the rule selects that could play ``role`` (any role when ``None``)."""
-    roles = [role] if role is not None else list(rule.roles)
+    """Rows the rule selects that could play ``role`` (when ``None``: start an association)."""
+    roles = [role] if role is not None else [r for r in rule.roles if r.creates]
 
     def takes(scope: Scope) -> bool:
         if rule.select is not None and not scope.truth(rule.select(scope)):
@@ -117,7 +117,8 @@ def no_member_fields(ruleset: Ruleset, associations: Sequence[Association]) -> l
             ruleset.rules[name].origin,
             "ASN602",
             f"rule {name!r} has no member fields: its {count} association(s) write every "
-            "member as {}; add 'member:' fields (or extend a rule that has them)",
+            "member as {}; add 'member_fields' (or extend a rule, a base or a defaults that gives "
+            "them)",
         )
         for name, count in made.items()
         if name in ruleset.rules
@@ -142,11 +143,15 @@ def idle_own_rules(
         selected = _count_selected(rule, None, rows, ruleset.not_set)
         if selected:
             why = (
-                f"{selected} of {len(rows)} row(s) pass its select and a role's condition, "
-                "but no association of it was kept (asnrules explain POOL ROW says why)"
+                f"{selected} of {len(rows)} row(s) pass its select and the condition of a "
+                "role that starts associations, but no association of it was kept "
+                "(asnrules explain POOL ROW says why)"
             )
         else:
-            why = f"no row of {len(rows)} passes its select and a role's condition"
+            why = (
+                f"no row of {len(rows)} passes its select and the condition of a role that "
+                "starts associations"
+            )
             if rule.selects:
                 why += f" (check the values in {'; '.join(o.text for _, o in rule.selects)})"
         found.append(warning(rule.origin, "ASN606", f"rule {name!r} made no association: {why}"))
