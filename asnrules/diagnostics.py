@@ -362,8 +362,8 @@ CODES: dict[str, Code] = {
         "rule-made-nothing",
         Area.WARNINGS,
         "a rule of your own files (not a bundled one, whose rules mostly have nothing to do "
-        "in any one pool) made no association: whether any row passed its `select` and a "
-        "role's condition, and the conditions to check (a misspelled value such as "
+        "in any one pool) made no association: whether any row passed its `select` and the "
+        "condition of a role that starts associations, and the conditions to check (a misspelled value such as "
         "`'nrc_imgae'` shows here)",
         _W,
     ),
