@@ -383,7 +383,7 @@ CODES: dict[str, Code] = {
     "ASN703": Code(
         "include-ignored-keys",
         Area.LINT,
-        "the `defaults`/`reoffer` of an included file, which are not run",
+        "the `defaults`/`final_pass` of an included file, which are not run",
         _W,
     ),
     "ASN711": Code(
