@@ -363,8 +363,8 @@ CODES: dict[str, Code] = {
         Area.WARNINGS,
         "a rule of your own files (not a bundled one, whose rules mostly have nothing to do "
         "in any one pool) made no association: whether any row passed its `select` and the "
-        "condition of a role that starts associations, and the conditions to check (a misspelled value such as "
-        "`'nrc_imgae'` shows here)",
+        "condition of a role that starts associations, and the conditions to check (a "
+        "misspelled value such as `'nrc_imgae'` shows here)",
         _W,
     ),
     # -- lint and rule tests -------------------------------------------------------------
