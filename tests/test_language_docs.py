@@ -33,7 +33,10 @@ def _blocks(name: str) -> list[tuple[str, str]]:
     return [((m.group(1) or "").strip(), m.group(2)) for m in _BLOCK.finditer(text)]
 
 
-@pytest.mark.parametrize("name", ["language.md", "jwst-rules.md", "migrating.md"])
+_WITH_YAML = sorted(p.name for p in DOCS.glob("*.md") if "```yaml" in p.read_text("utf-8"))
+
+
+@pytest.mark.parametrize("name", _WITH_YAML)
 def test_yaml_examples_are_1_0(name: str) -> None:
     """Every example parses as YAML and uses no 0.x spelling (but those marked 0.x)."""
     blocks = _blocks(name)
