@@ -386,6 +386,13 @@ CODES: dict[str, Code] = {
         "the `defaults`/`final_pass` of an included file, which are not run",
         _W,
     ),
+    "ASN704": Code(
+        "new-role-near-inherited",
+        Area.LINT,
+        "a rule adds a role whose name is close to that of a role it inherits (`sciense` "
+        "next to `science`): a misspelled role is a new role, tried after the inherited ones",
+        _W,
+    ),
     "ASN711": Code(
         "value-not-in-pool",
         Area.LINT,

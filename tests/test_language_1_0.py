@@ -295,3 +295,12 @@ def test_a_rule_extends_a_rule_of_another_name_of_an_earlier_file(tmp_path: Path
     assert (problem.code, problem.line, problem.col) == ("ASN306", 3, 17)
     assert ruleset.rules["S"].asn_type == "two"
     assert [d.code for d in lint_paths([first, second])] == ["ASN306"]
+
+
+def test_a_new_role_named_like_an_inherited_one_is_a_warning(tmp_path: Path) -> None:
+    """A misspelled inherited role silently adds a role: lint says so (ASN704)."""
+    text = MERGED.replace("      extra: {when: kind == 'extra'}", "      calibratr: {limit: 1}")
+    (found,) = [d for d in lint_paths([_write(tmp_path, text)]) if d.code == "ASN704"]
+    assert (found.line, found.col, found.severity.value) == (21, 7, "warning")
+    assert "'calibratr'" in found.message and "did you mean 'calibrator'?" in found.message
+    assert not [d for d in lint_paths([_write(tmp_path, MERGED)]) if d.code == "ASN704"]

@@ -8,10 +8,11 @@ never take a file's ``defaults``: they are blocks that defaults and rules start 
 
 from __future__ import annotations
 
+from asnrules.diagnostics import Severity
 from asnrules.language.definitions import Catalog
 from asnrules.language.documents import Located
 from asnrules.language.loadstate import LoadState
-from asnrules.language.merging import combine
+from asnrules.language.merging import combine, roles_of
 from asnrules.language.models import Rule as RuleModel
 from asnrules.language.positions import SourceMap
 from asnrules.language.suggest import did_you_mean
@@ -52,7 +53,21 @@ class Inheritance:
             if inherited is None:
                 return None
             fields = combine(fields, inherited)
-        return combine(fields, own_fields(where), rule.replace)
+        own = own_fields(where)
+        self._warn_near_roles(fields.get("members"), own.get("members"))
+        return combine(fields, own, rule.replace)
+
+    def _warn_near_roles(self, inherited: Located | None, own: Located | None) -> None:
+        """ASN704 for a new role named like an inherited one (a misspelled role adds one)."""
+        before = roles_of(inherited)
+        for name, parts in roles_of(own).items():
+            hint = did_you_mean(name, before) if before and name not in before else ""
+            if hint:
+                message = (
+                    f"role {name!r} is not inherited, so it is a new role, tried after "
+                    f"{', '.join(before)}{hint}"
+                )
+                self.state.at(parts.where, "ASN704", message, key=True, severity=Severity.WARNING)
 
     def _base(
         self, name: str, where: Located, base_loc: Located, chain: tuple[int, ...]
