@@ -304,3 +304,10 @@ def test_a_new_role_named_like_an_inherited_one_is_a_warning(tmp_path: Path) -> 
     assert (found.line, found.col, found.severity.value) == (21, 7, "warning")
     assert "'calibratr'" in found.message and "did you mean 'calibrator'?" in found.message
     assert not [d for d in lint_paths([_write(tmp_path, MERGED)]) if d.code == "ASN704"]
+
+
+def test_the_0x_name_first_is_told_its_1_0_spelling(tmp_path: Path) -> None:
+    text = BASE + "rules:\n  R:\n    asn_type: x\n    valid: [first.band == 'r']\n"
+    (problem,) = _problems(tmp_path, text)
+    assert (problem.code, problem.line, problem.col) == ("ASN202", 13, 13)
+    assert "the first member is 'first_member' in rule language 1.0" in problem.message
