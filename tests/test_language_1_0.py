@@ -295,6 +295,7 @@ def test_a_rule_extends_a_rule_of_another_name_of_an_earlier_file(tmp_path: Path
     assert (problem.code, problem.line, problem.col) == ("ASN306", 3, 17)
     assert ruleset.rules["S"].asn_type == "two"
     assert [d.code for d in lint_paths([first, second])] == ["ASN306"]
+    assert "comes after it (generate -r stage3 -r this.yaml" in problem.message
 
 
 def test_a_new_role_named_like_an_inherited_one_is_a_warning(tmp_path: Path) -> None:

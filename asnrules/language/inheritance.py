@@ -85,7 +85,10 @@ class Inheritance:
             self.state.report(base_loc, "ASN307", message)
             return None
         if base is None:
-            hint = did_you_mean(base_name, bases)
+            hint = did_you_mean(base_name, bases) or (
+                ": a rule or base of another file is known when this file includes it, or "
+                "comes after it (generate -r stage3 -r this.yaml; lint stage3 this.yaml)"
+            )
             self.state.report(base_loc, "ASN306", f"unknown rule or base {base_name!r}{hint}")
             return None
         if id(base) in chain or base is where:
