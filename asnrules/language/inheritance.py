@@ -19,6 +19,8 @@ from asnrules.language.suggest import did_you_mean
 
 Fields = dict[str, Located]
 _NOT_FIELDS = ("extends", "description", "replace")
+_AFTER = "(generate -r stage3 -r this.yaml; lint stage3 this.yaml)"
+"""How a file is loaded after the ruleset whose rules it extends."""
 
 
 class Inheritance:
@@ -79,15 +81,14 @@ class Inheritance:
         if base is None and base_name == name:
             message = (
                 f"rule {name!r} extends itself, and no earlier ruleset defines it: load "
-                "this file after the one that does (generate -r stage3 -r this.yaml; "
-                "lint stage3 this.yaml) or include that"
+                f"this file after the one that does {_AFTER} or include that"
             )
             self.state.report(base_loc, "ASN307", message)
             return None
         if base is None:
             hint = did_you_mean(base_name, bases) or (
                 ": a rule or base of another file is known when this file includes it, or "
-                "comes after it (generate -r stage3 -r this.yaml; lint stage3 this.yaml)"
+                f"comes after it {_AFTER}"
             )
             self.state.report(base_loc, "ASN306", f"unknown rule or base {base_name!r}{hint}")
             return None
