@@ -165,4 +165,5 @@ def test_rows_that_only_join_do_not_count_for_a_rule_that_made_nothing(tmp_path:
         "      joiner: {when: exp_type == 'nrc_image', link: [obs_num]}\n",
     )
     (found,) = [w for w in run(EXAMPLE_POOL, [rules]).warnings if w.code == "ASN606"]
-    assert "no row of 12 passes its select" in found.message
+    assert "no row of 12 passes its select and the condition of a role" in found.message
+    assert found.message.endswith("(check the values in the roles' when: exp_type == 'nrc_imgae')")
