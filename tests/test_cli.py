@@ -102,8 +102,9 @@ def test_missing_columns_of_the_added_bundled_rules_name_ignore_default(tmp_path
     result = runner.invoke(app, ["generate", str(pool), "-r", str(rules), "--dry-run"])
     assert result.exit_code == 2
     assert "ASN402" in result.output and "give --ignore-default to run only yours" in result.output
-    alone = runner.invoke(app, ["generate", str(pool), "-r", str(rules), "--ignore-default"])
-    assert "ASN402" not in alone.output
+    only = ["--ignore-default", "--dry-run"]
+    alone = runner.invoke(app, ["generate", str(pool), "-r", str(rules), *only])
+    assert alone.exit_code == 0 and "ASN402" not in alone.output
     bundled = runner.invoke(app, ["generate", str(pool), "--dry-run"])  # no -r: no hint
     assert "ASN402" in bundled.output and "ignore-default" not in bundled.output
 
