@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 
 from asnrules.api import run
-from asnrules.compare import compare_folders
 from asnrules.diagnostics import AsnRulesError
 from asnrules.io.output import orphan_table, write_all
+from asnrules.tools.compare import compare_folders
 
 MODES = {
     "default": {},

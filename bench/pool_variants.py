@@ -8,7 +8,7 @@ Usage:
 ``make`` writes one variant. ``check`` builds variants of small corpus pools in a
 temporary folder, runs the reference (``asn_generate`` of a scratch venv; nothing of it is
 kept) and asnrules on each, compares them with the corpus's "same associations" rule
-(:mod:`asnrules.compare`) and prints one line per variant and a table per kind.
+(:mod:`asnrules.tools.compare`) and prints one line per variant and a table per kind.
 
 Kinds: ``stack`` (several pools in one, columns united), ``shuffle`` (rows in a random
 order), ``columns`` (columns permuted, names upper-cased), ``programs`` (every program
@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from asnrules.api import run
-from asnrules.compare import compare_folders
 from asnrules.io.output import write_all
+from asnrules.tools.compare import compare_folders
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 REFERENCE = Path("/work/refvenv/bin/asn_generate")

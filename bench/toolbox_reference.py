@@ -27,7 +27,7 @@ from pathlib import Path
 
 from astropy.io import fits
 
-from asnrules.compare import compare_folders
+from asnrules.tools.compare import compare_folders
 
 FROM_LIST_CASES = [
     (["DMS_Level3_Base"], ["--product-name", "mosaic"], ["a_cal.fits", "b_cal.fits"]),

@@ -1,4 +1,4 @@
-"""Tests of asnrules.compare: the corpus's "same associations" equivalence."""
+"""Tests of asnrules.tools.compare: the corpus's "same associations" equivalence."""
 
 import copy
 import json
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from asnrules.compare import (
+from asnrules.tools.compare import (
     AsnComparison,
     asn_key,
     compare_folders,

@@ -6,9 +6,9 @@ from typing import Any
 import pytest
 
 from asnrules.api import run
-from asnrules.compare import compare_folders
 from asnrules.diagnostics import AsnRulesError
 from asnrules.io.output import orphan_table, write_all
+from asnrules.tools.compare import compare_folders
 
 from .conftest import corpus_or_skip
 

@@ -81,7 +81,7 @@ def test_rule_without_member_fields(tmp_path: Path) -> None:
     (found,) = [w for w in result.warnings if w.code == "ASN602"]
     assert (found.path, found.line, found.col) == (str(rules), 5, 3)
     assert "'Asn_Bare'" in found.message and "{}" in found.message
-    assert "add 'member_fields'" in found.message
+    assert "add 'member_fields' (or extend a rule or base that has them)" in found.message
 
 
 def test_override_undone_by_a_later_bundled_ruleset(tmp_path: Path) -> None:

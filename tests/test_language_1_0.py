@@ -183,7 +183,7 @@ def test_an_unknown_base_is_named_with_a_suggestion(tmp_path: Path) -> None:
 
 def test_final_pass_offers_matching_rows_once_more(tmp_path: Path) -> None:
     ruleset = _load(tmp_path, BASE + "final_pass: [kind == 'cal']\nrules: {}\n")
-    (condition,) = ruleset.reoffers
+    (condition,) = ruleset.final_pass
     assert condition(Scope({"kind": "cal"}, ruleset.not_set)) is True
 
 

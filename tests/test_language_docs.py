@@ -33,10 +33,10 @@ def _blocks(name: str) -> list[tuple[str, str]]:
     return [((m.group(1) or "").strip(), m.group(2)) for m in _BLOCK.finditer(text)]
 
 
-_WITH_YAML = sorted(p.name for p in DOCS.glob("*.md") if "```yaml" in p.read_text("utf-8"))
+WITH_YAML = sorted(p.name for p in DOCS.glob("*.md") if "```yaml" in p.read_text("utf-8"))
 
 
-@pytest.mark.parametrize("name", _WITH_YAML)
+@pytest.mark.parametrize("name", [*WITH_YAML, "../README.md"])
 def test_yaml_examples_are_1_0(name: str) -> None:
     """Every example parses as YAML and uses no 0.x spelling (but those marked 0.x)."""
     blocks = _blocks(name)
@@ -48,6 +48,26 @@ def test_yaml_examples_are_1_0(name: str) -> None:
         for pattern, what in _OLD_SPELLINGS.items():
             found = re.search(pattern, text, re.M)
             assert found is None, f"docs/{name}: 0.x spelling {what} in:\n{text}"
+
+
+_OLD_IN_PROSE = {
+    r"`member:`|'member:'|`member` or `document`": "member (member_fields)",
+    r"reoffer": "reoffer (rejoin / final_pass)",
+    r"`abstract`|abstract:": "abstract (bases)",
+    r"`first\(|`first`": "first (first_set / first_member)",
+    r"`role:`|`exptype:`|`from:`": "a 0.x role or attribute key",
+}
+
+
+def test_codes_describe_problems_in_1_0_words() -> None:
+    """The descriptions of the codes (docs/cli.md's tables) use no 0.x spelling."""
+    from asnrules.diagnostics import CODES
+
+    about_0x = {"ASN115", "ASN116", "ASN945"}  # they name what 0.x wrote
+    for code, known in CODES.items():
+        for pattern, what in _OLD_IN_PROSE.items():
+            if code not in about_0x:
+                assert re.search(pattern, known.description) is None, f"{code}: 0.x {what}"
 
 
 def test_migration_note_shows_every_change() -> None:

@@ -47,7 +47,7 @@ CASES = [
     Case("not_a_mapping.yaml", "ASN112", 1, 1, "must be a mapping"),
     # includes
     Case("missing_include.yaml", "ASN002", 3, 11, "cannot find included file 'no-such-file.yaml'"),
-    Case("self_include.yaml", "ASN002", 3, 11, "includes itself"),
+    Case("self_include.yaml", "ASN003", 3, 11, "includes itself"),
     # expression syntax
     Case("expr_syntax.yaml", "ASN201", 6, 20, "unexpected token 'and'"),
     Case("expr_end.yaml", "ASN201", 6, 26, "unexpected end of expression"),
@@ -181,6 +181,19 @@ def test_bundled_rulesets_are_clean(path: Path) -> None:
 
 def test_bundled_rulesets_by_name_are_clean() -> None:
     assert _errors(["stage2.yaml", "stage3"]) == []
+
+
+def test_include_problems_have_one_code_each(tmp_path: Path) -> None:
+    head = "asnrules: 1.0\nname: {}\ninclude: [{}]\n"
+    (tmp_path / "a.yaml").write_text(head.format("a", "b.yaml"))
+    (tmp_path / "b.yaml").write_text(head.format("b", "a.yaml"))
+    # a cycle through another file: reported where it closes
+    found = [(Path(d.path).name, d.code, d.line, d.col) for d in _errors([tmp_path / "a.yaml"])]
+    assert found == [("b.yaml", "ASN003", 3, 11)]
+    # an included file with errors: its own errors, and ASN004 at the include
+    (tmp_path / "c.yaml").write_text(head.format("c", BROKEN / "yaml_syntax.yaml"))
+    found = [(Path(d.path).name, d.code) for d in _errors([tmp_path / "c.yaml"])]
+    assert sorted(found) == [("c.yaml", "ASN004"), ("yaml_syntax.yaml", "ASN101")]
 
 
 def test_missing_file() -> None:

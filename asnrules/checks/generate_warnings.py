@@ -126,8 +126,7 @@ def no_member_fields(ruleset: Ruleset, associations: Sequence[Association]) -> l
             ruleset.rules[name].origin,
             "ASN602",
             f"rule {name!r} has no member fields: its {count} association(s) write every "
-            "member as {}; add 'member_fields' (or extend a rule, a base or a defaults that gives "
-            "them)",
+            "member as {}; add 'member_fields' (or extend a rule or base that has them)",
         )
         for name, count in made.items()
         if name in ruleset.rules

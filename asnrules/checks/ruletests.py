@@ -29,7 +29,9 @@ FILE_KEYS = {"asnrules-tests", "description", "rulesets", "defaults", "tests"}
 TEST_KEYS = {"description", "rules", "mode", "defaults", "rows", "associations", "orphans"}
 ASSOCIATION_KEYS = {"rule", "asn_type", "product", "members"}
 MODES = ("default", "all-candidates", "discover")
-BUILTIN_DEFAULTS = {"filename": "{name}_uncal.fits"}
+NAME_COLUMN = "filename"
+"""The column naming a test's rows (orphans are named by it without an identity column)."""
+BUILTIN_DEFAULTS = {NAME_COLUMN: "{name}_uncal.fits"}
 """Row defaults applied before a file's and a test's ``defaults`` (``{name}`` is the row's)."""
 
 
@@ -249,7 +251,7 @@ def produce(
     from asnrules.io.output import named_documents, orphan_rows
 
     ruleset = _ruleset(tuple(rulesets or test.rulesets))
-    columns = {ruleset.identity, ruleset.candidate_column or "", *ruleset.required_columns}
+    columns = {ruleset.identity or "", ruleset.candidate_column or "", *ruleset.required_columns}
     for row in test.rows:
         columns.update(c for c in row if c != "name")
     fold = str.lower if ruleset.case_fold else str
@@ -273,7 +275,10 @@ def produce(
                 Produced(asn.rule.name, str(doc.get("asn_type")), product["name"], members)
             )
     orphans = [
-        (str(test.rows[i].get("name", "")), str(rows[i].get(ruleset.identity, "")))
+        (
+            str(test.rows[i].get("name", "")),
+            str(rows[i].get(ruleset.identity or NAME_COLUMN, "")),
+        )
         for i in orphan_rows(rows, associations, ruleset.orphans)
     ]
     return produced, orphans
@@ -381,7 +386,7 @@ def _compare_orphans(test: RuleTest, orphans: list[tuple[str, str]], fail: Any) 
     """Each orphan is expected by its row's short name or by its identity (file name)."""
 
     def short(filename: str) -> str:
-        suffix = BUILTIN_DEFAULTS["filename"].replace("{name}", "")
+        suffix = BUILTIN_DEFAULTS[NAME_COLUMN].replace("{name}", "")
         return filename[: -len(suffix)] if filename.endswith(suffix) else filename
 
     got = {

@@ -75,7 +75,7 @@ class RowFacts:
         self.reads = ruleset.reads
         self._memos: dict[int, _Memo] = {}
         self._member_memos: dict[tuple[int, ...], _Memo] = {}
-        self._reoffer = self._make(_any_of(ruleset.reoffers, self.not_set), ruleset.reoffers)
+        self._final_pass = self._make(_any_of(ruleset.final_pass, self.not_set), ruleset.final_pass)
 
     def _columns(self, expressions: Collection[Compiled | None]) -> tuple[str, ...] | None:
         found: set[str] = set()
@@ -200,9 +200,9 @@ class RowFacts:
         formulas = [f for _, f in (*rule.member_fields, *role.member_fields)]
         return self._make(compute, [when, *formulas])
 
-    def reoffered(self, row: Row) -> bool:
+    def in_final_pass(self, row: Row) -> bool:
         """Whether a ``final_pass`` condition holds for ``row``."""
-        return self._reoffer.get(row)  # type: ignore[no-any-return]
+        return self._final_pass.get(row)  # type: ignore[no-any-return]
 
 
 def _any_of(conditions: tuple[Compiled, ...], not_set: Collection[str]) -> Callable[[Row], bool]:

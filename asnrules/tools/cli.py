@@ -152,7 +152,8 @@ def report_main(
         ruleset, notes = load_rulesets(rule_files(rulesets, False))
         result = run(pool, ruleset=ruleset, **options)
         result.warnings[:0] = notes
-        columns = [ruleset.identity, *ruleset.required_columns, *sorted(ruleset.optional_columns)]
+        named = [ruleset.identity] if ruleset.identity is not None else []
+        columns = [*named, *ruleset.required_columns, *sorted(ruleset.optional_columns)]
         reasons = _orphan_reasons(pool, result.orphans, rulesets, options)
         page = render_report(
             result,

@@ -1,7 +1,7 @@
 """``asnrules diff A B``: compare two association sets under the corpus "same" rule.
 
 ``A`` and ``B`` are two folders (their ``*_asn.json`` files) or two files. Equal
-associations are matched one to one by :func:`asnrules.compare.match_asns`; the rest are
+associations are matched one to one by :func:`asnrules.tools.compare.match_asns`; the rest are
 paired by file name (sequence number masked), then by product names, and each pair is
 described key by key: which file, which product and member index, which key, both values,
 and where the value sits in each file.
@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from asnrules.compare import IGNORED_TOP_KEYS, mask_sequence, match_asns, product_form
 from asnrules.diagnostics import error
+from asnrules.tools.compare import IGNORED_TOP_KEYS, mask_sequence, match_asns, product_form
 from asnrules.tools.jsonpos import JsonDocument, JsonPath, load_json
 
 

@@ -12,7 +12,7 @@ when, matched one to one:
   names *including* the sequence number is the stricter goal, counted separately;
 - the orphan table lists exactly the rows of the golden ``orphans_expected.txt``.
 
-Run as ``python -m asnrules.compare OURS_DIR GOLDEN_DIR [--orphans FILE]``.
+Run as ``python -m asnrules.tools.compare OURS_DIR GOLDEN_DIR [--orphans FILE]``.
 """
 
 import argparse
@@ -396,7 +396,7 @@ def _report(result: AsnComparison) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Compare two association folders from the command line; return 0 if same, else 1."""
     parser = argparse.ArgumentParser(
-        prog="python -m asnrules.compare",
+        prog="python -m asnrules.tools.compare",
         description="Compare association files with golden ones (corpus 'same associations').",
     )
     parser.add_argument("ours", type=Path, help="folder of our *_asn.json files")
