@@ -380,9 +380,9 @@ CODES: dict[str, Code] = {
         "rule-made-nothing",
         Area.WARNINGS,
         "a rule of your own files (not a bundled one, whose rules mostly have nothing to do "
-        "in any one pool) made no association: whether any row passed its `select` and a "
-        "role's condition, and the conditions to check (a misspelled value such as "
-        "`'nrc_imgae'` shows here)",
+        "in any one pool) made no association: whether any row passed its `select` and the "
+        "condition of a role that starts associations, and the conditions to check (a "
+        "misspelled value such as `'nrc_imgae'` shows here)",
         _W,
     ),
     # -- lint and rule tests -------------------------------------------------------------
@@ -404,6 +404,13 @@ CODES: dict[str, Code] = {
         "the `defaults` or `final_pass` of an included file, which do not apply to the "
         "including file (its defaults reach its own rules only; its final pass runs when it "
         "is loaded with `-r`)",
+        _W,
+    ),
+    "ASN704": Code(
+        "new-role-near-inherited",
+        Area.LINT,
+        "a rule adds a role whose name is close to that of a role it inherits (`sciense` "
+        "next to `science`): a misspelled role is a new role, tried after the inherited ones",
         _W,
     ),
     "ASN711": Code(

@@ -112,3 +112,24 @@ def test_jwst_example_is_the_bundled_rule() -> None:
     for section in ("bases", "rules"):
         for name, value in shown[section].items():
             assert bundled[section][name] == value, name
+
+
+_DEFINITIONS = {"lists", "maps", "tables", "conditions", "values", "attributes", "groups"}
+_DEFINITIONS |= {"roles", "templates", "bases", "rules", "defaults", "final_pass"}
+
+
+def test_rule_file_fragments_load_against_the_jwst_definitions(tmp_path: Path) -> None:
+    """Each example of docs/language.md made of top-level sections loads after jwst-common."""
+    checked = 0
+    for i, (marker, text) in enumerate(_blocks("language.md")):
+        data = yaml.safe_load(text)
+        if marker or not isinstance(data, dict) or not set(data) <= _DEFINITIONS:
+            continue
+        path = tmp_path / f"fragment{i}.yaml"
+        path.write_text("include: [jwst-common.yaml]\n" + text, encoding="utf-8")
+        _, diagnostics = load_rulesets(["stage2", "stage3", path], collect=True)
+        errors = [d for d in diagnostics if d.severity.value == "error" and d.path == str(path)]
+        # a fragment's rules lack the member fields their file's defaults would give
+        assert [d for d in errors if d.code != "ASN118"] == [], (text, errors)
+        checked += 1
+    assert checked >= 6

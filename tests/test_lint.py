@@ -321,3 +321,36 @@ def test_bundled_rulesets_load_without_libyaml(monkeypatch: pytest.MonkeyPatch) 
     ruleset, diagnostics = load_rulesets(["stage2.yaml", "stage3.yaml"], collect=True)
     assert diagnostics == []
     assert "Asn_Lv3Image" in ruleset
+
+
+OVERLAY = """\
+asnrules: 1.0
+rules:
+  Asn_Lv3Image:
+    extends: [Asn_Lv3Image]
+    select: [exp_type in 'nrc_image']
+"""
+
+
+def test_overlay_is_linted_after_the_files_before_it(tmp_path: Path) -> None:
+    """An overlay linted after the ruleset it extends is checked like generate -r loads it."""
+    overlay = tmp_path / "overlay.yaml"
+    overlay.write_text(OVERLAY)
+    (diagnostic,) = lint_paths(["stage3", overlay])
+    assert (diagnostic.code, diagnostic.line, diagnostic.col) == ("ASN221", 5, 26)
+    (alone,) = lint_paths([overlay])
+    assert (alone.code, alone.line, alone.col) == ("ASN307", 4, 15)
+    assert "lint stage3 this.yaml" in alone.message
+
+
+def test_a_flow_list_item_split_at_a_comma_gets_a_hint(tmp_path: Path) -> None:
+    """YAML splits ``[first_set(a, b) == 'x']`` at the comma: the message says so."""
+    path = tmp_path / "split.yaml"
+    path.write_text(
+        "asnrules: 1.0\nrules:\n  R:\n    asn_type: x\n"
+        "    select: [first_set(a, b) != 'x', 'x == (1']\n"
+    )
+    first, second, third = [d for d in lint_paths([path]) if d.code == "ASN201"]
+    assert (first.line, first.col) == (5, 25)
+    assert "in a flow list [...] a comma ends the item" in first.message
+    assert "flow list" not in second.message + third.message  # the rest, and a quoted item

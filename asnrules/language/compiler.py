@@ -400,6 +400,8 @@ class _Build:
             else "in association context the names are attributes, roles, built-ins "
             "(first_member, candidate, asn_type, ...), lists, maps and tables"
         )
+        if name == "first":  # rule language 0.x's name
+            where = "the first member is 'first_member' in rule language 1.0"
         raise CompileError(
             "ASN202",
             f"unknown name {name!r}{did_you_mean(name, known)} ({where})",
