@@ -354,3 +354,18 @@ def test_a_flow_list_item_split_at_a_comma_gets_a_hint(tmp_path: Path) -> None:
     assert (first.line, first.col) == (5, 25)
     assert "in a flow list [...] a comma ends the item" in first.message
     assert "flow list" not in second.message + third.message  # the rest, and a quoted item
+
+
+def test_an_unknown_attribute_says_how_to_declare_one(tmp_path: Path) -> None:
+    rules = tmp_path / "own.yaml"
+    rules.write_text(
+        "asnrules: 1.0\n"
+        "rules:\n"
+        "  Stack:\n"
+        "    asn_type: stack\n"
+        "    share: [airmass]\n"
+        "    member_fields: {name: frame}\n"
+    )
+    (found,) = [d for d in lint_paths([rules]) if d.code == "ASN301"]
+    assert (found.line, found.col) == (5, 13)
+    assert "'airmass: airmass' to share the column of that name" in found.message

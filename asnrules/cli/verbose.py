@@ -14,7 +14,7 @@ def association_lines(associations: Sequence[Association], names: Sequence[str])
         shown = {k: asn.spelling.get(v, v) for k, v in asn.pins.items()}
         pins = " ".join(f"{k}={v!r}" for k, v in shown.items()) or "(no pinned values)"
         lines.append(
-            f"{name}: {asn.rule.name} ({asn.rule.asn_type}, {len(asn.members)} members) {pins}"
+            f"{name}: {asn.rule.name} ({asn.rule.asn_type}, {_count(len(asn.members), 'member')}) {pins}"
         )
     return lines
 
@@ -57,3 +57,8 @@ def verbose_report(
             *dropped_line(dropped or {}),
         ]
     )
+
+
+def _count(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural unless ``n`` is 1."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
