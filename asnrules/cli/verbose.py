@@ -13,9 +13,8 @@ def association_lines(associations: Sequence[Association], names: Sequence[str])
     for asn, name in zip(associations, names, strict=True):
         shown = {k: asn.spelling.get(v, v) for k, v in asn.pins.items()}
         pins = " ".join(f"{k}={v!r}" for k, v in shown.items()) or "(no pinned values)"
-        lines.append(
-            f"{name}: {asn.rule.name} ({asn.rule.asn_type}, {_count(len(asn.members), 'member')}) {pins}"
-        )
+        size = _count(len(asn.members), "member")
+        lines.append(f"{name}: {asn.rule.name} ({asn.rule.asn_type}, {size}) {pins}")
     return lines
 
 
