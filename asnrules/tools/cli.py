@@ -1,4 +1,4 @@
-"""The bodies of the toolbox commands; :mod:`asnrules.cli.main` only declares their options.
+"""The bodies of the toolbox commands; :mod:`asnrules.cli.toolbox` only declares their options.
 
 Each function prints diagnostics to standard error and ends with ``typer.Exit``: 0 on
 success, 1 when the inputs are found different or invalid, 2 on a usage error or an
