@@ -15,11 +15,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from asnrules.checks.generate_warnings import (
-    generate_warnings,
-    undone_overrides,
-    unknown_candidate_warnings,
-)
 from asnrules.diagnostics import (
     AsnRulesError,
     Diagnostic,
@@ -34,6 +29,11 @@ from asnrules.engine.generator import Options, check_columns, unknown_candidates
 from asnrules.engine.generator import generate as _generate
 from asnrules.engine.ruleset import Ruleset
 from asnrules.engine.trace import Tracer
+from asnrules.engine.warnings import (
+    generate_warnings,
+    undone_overrides,
+    unknown_candidate_warnings,
+)
 from asnrules.io.output import (
     check_file_names,
     named_documents,

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from asnrules.checks.generate_warnings import undone_in
 from asnrules.checks.poolcheck import PoolValues, check_pool
 from asnrules.diagnostics import Diagnostic
 from asnrules.engine.ruleset import Origin
+from asnrules.engine.warnings import undone_in
 from asnrules.language.documents import Context, RuleFile, resolve_ruleset_path
 from asnrules.language.loader import load_rulesets
 from asnrules.resources import bundled_rulesets
