@@ -15,18 +15,25 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from asnrules.checks.generate_warnings import (
-    generate_warnings,
-    undone_overrides,
-    unknown_candidate_warnings,
+from asnrules.diagnostics import (
+    AsnRulesError,
+    Diagnostic,
+    OutputError,
+    Severity,
+    UsageError,
+    error,
 )
-from asnrules.diagnostics import Diagnostic, OutputError, Severity, UsageError, error
 from asnrules.engine.association import Association
 from asnrules.engine.candidates import cell_warnings
 from asnrules.engine.generator import Options, check_columns, unknown_candidates
 from asnrules.engine.generator import generate as _generate
 from asnrules.engine.ruleset import Ruleset
 from asnrules.engine.trace import Tracer
+from asnrules.engine.warnings import (
+    generate_warnings,
+    undone_overrides,
+    unknown_candidate_warnings,
+)
 from asnrules.io.output import (
     check_file_names,
     named_documents,
@@ -213,17 +220,25 @@ def run(
     """
     version_id = version_tag(version_id)
     notes: list[Diagnostic] = []
+    added_defaults = False
     if ruleset is None:
-        ruleset, notes = load_rulesets(rule_files(rulesets, ignore_default))
+        chosen = rule_files(rulesets, ignore_default)
+        added_defaults = len(chosen) > len(rulesets or ()) > 0
+        ruleset, notes = load_rulesets(chosen)
     notes += undone_overrides(ruleset)
     table = (
         pool
         if pool is not None
         else read_pool_fast(pool_file, delimiter=delimiter, fmt=pool_format)
     )
-    warnings: list[Diagnostic] = list(
-        check_columns(list(table.colnames), ruleset, str(pool_file), per_pool)
-    )
+    try:
+        warnings: list[Diagnostic] = list(
+            check_columns(list(table.colnames), ruleset, str(pool_file), per_pool)
+        )
+    except AsnRulesError as exc:
+        if not added_defaults:
+            raise
+        raise AsnRulesError([_defaults_hint(d) for d in exc.diagnostics]) from exc
     rows = pool_rows(table, ruleset.case_fold)
     requested = list(ids or ())
     if dms and ids and not per_pool:
@@ -366,3 +381,14 @@ class Main:
         main = cls(args, pool)
         main.save()
         return main
+
+
+def _defaults_hint(problem: Diagnostic) -> Diagnostic:
+    """A missing-column error told that the bundled rulesets were added to the ``-r`` files."""
+    if problem.code != "ASN402":
+        return problem
+    hint = (
+        " (the bundled stage2.yaml and stage3.yaml run before the -r files: give "
+        "--ignore-default to run only yours)"
+    )
+    return replace(problem, message=problem.message + hint)

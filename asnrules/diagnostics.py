@@ -63,9 +63,21 @@ CODES: dict[str, Code] = {
     # -- runs: files and arguments ---------------------------------------------------
     "ASN001": Code("file-not-found", Area.RUN, "a rule file or rule-test file that does not exist"),
     "ASN002": Code(
-        "include-error",
+        "include-not-found",
         Area.RULES,
-        "an `include` names a file that is missing, includes itself, or has errors of its own",
+        "an `include` names a file that is neither next to the including file nor a bundled "
+        "ruleset",
+    ),
+    "ASN003": Code(
+        "include-cycle",
+        Area.RULES,
+        "an `include` names the including file itself, or a file that includes it",
+    ),
+    "ASN004": Code(
+        "include-has-errors",
+        Area.RULES,
+        "an `include` names a file that has errors of its own (they are reported at their "
+        "places too)",
     ),
     "ASN011": Code(
         "api-argument",
@@ -280,8 +292,14 @@ CODES: dict[str, Code] = {
     "ASN401": Code(
         "pool-unreadable",
         Area.POOLS,
-        "a pool that is missing or cannot be read as a table (a wrong `--delimiter` or "
-        "`--pool-format`)",
+        "a pool file that does not exist or cannot be opened (a folder, no permission)",
+    ),
+    "ASN404": Code(
+        "pool-malformed",
+        Area.POOLS,
+        "a pool that cannot be read as a table: no header line, a row whose field count "
+        "differs from the header's, one column only (a wrong `--delimiter`), or a "
+        "`--pool-format` that does not read it",
     ),
     "ASN402": Code("pool-missing-column", Area.POOLS, "the pool lacks a column the rules need"),
     # -- output ------------------------------------------------------------------------
@@ -333,7 +351,7 @@ CODES: dict[str, Code] = {
     "ASN602": Code(
         "no-member-fields",
         Area.WARNINGS,
-        "a rule made associations but has no `member:` fields, so every member is written as "
+        "a rule made associations but has no `member_fields`, so every member is written as "
         "`{}` (and, with an `orphans` setting that reads a member field, its rows count as "
         "orphans)",
         _W,
@@ -362,16 +380,16 @@ CODES: dict[str, Code] = {
         "rule-made-nothing",
         Area.WARNINGS,
         "a rule of your own files (not a bundled one, whose rules mostly have nothing to do "
-        "in any one pool) made no association: whether any row passed its `select` and a "
-        "role's condition, and the conditions to check (a misspelled value such as "
-        "`'nrc_imgae'` shows here)",
+        "in any one pool) made no association: whether any row passed its `select` and the "
+        "condition of a role that starts associations, and the conditions to check (a "
+        "misspelled value such as `'nrc_imgae'` shows here)",
         _W,
     ),
     # -- lint and rule tests -------------------------------------------------------------
     "ASN701": Code(
         "rule-without-fields",
         Area.LINT,
-        "a rule with no `member` or `document` fields: its members are written as `{}`",
+        "a rule with no `member_fields` or `document`: its members are written as `{}`",
         _W,
     ),
     "ASN702": Code(
@@ -383,7 +401,16 @@ CODES: dict[str, Code] = {
     "ASN703": Code(
         "include-ignored-keys",
         Area.LINT,
-        "the `defaults`/`reoffer` of an included file, which are not run",
+        "the `defaults` or `final_pass` of an included file, which do not apply to the "
+        "including file (its defaults reach its own rules only; its final pass runs when it "
+        "is loaded with `-r`)",
+        _W,
+    ),
+    "ASN704": Code(
+        "new-role-near-inherited",
+        Area.LINT,
+        "a rule adds a role whose name is close to that of a role it inherits (`sciense` "
+        "next to `science`): a misspelled role is a new role, tried after the inherited ones",
         _W,
     ),
     "ASN711": Code(
@@ -457,7 +484,9 @@ CODES: dict[str, Code] = {
         "`c` candidate without a background member",
     ),
     "ASN930": Code(
-        "makepool-fits-unreadable", Area.TOOLS, "(`make-pool`) a file that is missing or not FITS"
+        "makepool-fits-unreadable",
+        Area.TOOLS,
+        "(`make-pool`) a file that does not exist or cannot be opened",
     ),
     "ASN931": Code(
         "makepool-missing-keyword",
@@ -468,6 +497,11 @@ CODES: dict[str, Code] = {
         "makepool-candidate-spec",
         Area.TOOLS,
         "(`make-pool`) an `--asn-candidate` that is not a list of `(id, type)` pairs",
+    ),
+    "ASN933": Code(
+        "makepool-not-fits",
+        Area.TOOLS,
+        "(`make-pool`) a file that is not FITS: no primary header can be read from it",
     ),
     "ASN940": Code(
         "report-nothing",

@@ -92,6 +92,23 @@ def test_missing_pool_column_is_named(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+def test_missing_columns_of_the_added_bundled_rules_name_ignore_default(tmp_path: Path) -> None:
+    """Rules of one's own given with -r run after the bundled ones, unless --ignore-default."""
+    pool = write_pool(tmp_path / "p.csv", ["a.fit|sci"], "frame|kind")
+    rules = tmp_path / "own.yaml"
+    rules.write_text(
+        "asnrules: 1.0\nrules:\n  R:\n    asn_type: x\n    member_fields: {frame: frame}\n"
+    )
+    result = runner.invoke(app, ["generate", str(pool), "-r", str(rules), "--dry-run"])
+    assert result.exit_code == 2
+    assert "ASN402" in result.output and "give --ignore-default to run only yours" in result.output
+    only = ["--ignore-default", "--dry-run"]
+    alone = runner.invoke(app, ["generate", str(pool), "-r", str(rules), *only])
+    assert alone.exit_code == 0 and "ASN402" not in alone.output
+    bundled = runner.invoke(app, ["generate", str(pool), "--dry-run"])  # no -r: no hint
+    assert "ASN402" in bundled.output and "ignore-default" not in bundled.output
+
+
 def test_missing_candidate_column_is_named(tmp_path: Path) -> None:
     header = "filename|program|exp_type|pntgtype|targetid"
     pool = write_pool(tmp_path / "p.csv", ["a_uncal.fits|1|nrc_image|science|1"], header)

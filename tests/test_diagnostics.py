@@ -94,7 +94,11 @@ def test_markdown_table_of_an_area() -> None:
         "| code | name | severity | when |",
         "| --- | --- | --- | --- |",
     ]
-    assert [line.split(" | ")[0] for line in table.splitlines()[2:]] == ["| ASN401", "| ASN402"]
+    assert [line.split(" | ")[0] for line in table.splitlines()[2:]] == [
+        "| ASN401",
+        "| ASN402",
+        "| ASN404",
+    ]
 
 
 def test_an_area_without_a_block_is_an_error() -> None:

@@ -81,6 +81,7 @@ def test_rule_without_member_fields(tmp_path: Path) -> None:
     (found,) = [w for w in result.warnings if w.code == "ASN602"]
     assert (found.path, found.line, found.col) == (str(rules), 5, 3)
     assert "'Asn_Bare'" in found.message and "{}" in found.message
+    assert "add 'member_fields' (or extend a rule or base that has them)" in found.message
 
 
 def test_override_undone_by_a_later_bundled_ruleset(tmp_path: Path) -> None:
@@ -149,3 +150,20 @@ def test_a_misspelled_value_in_an_own_rule_is_said(tmp_path: Path) -> None:
     assert (found.path, found.line) == (str(rules), 4)
     assert "'Mine' made no association" in found.message and "nrc_imgae" in found.message
     assert not [w for w in run(EXAMPLE_POOL).warnings if w.code == "ASN606"]  # bundled rules
+
+
+def test_rows_that_only_join_do_not_count_for_a_rule_that_made_nothing(tmp_path: Path) -> None:
+    """ASN606 counts the rows that could start an association, not linked joiners."""
+    rules = _rule_file(
+        tmp_path,
+        "joiners.yaml",
+        "  Mine:\n"
+        "    asn_type: image3\n"
+        "    member_fields: {expname: filename, exptype: \"'science'\"}\n"
+        "    members:\n"
+        "      science: {when: exp_type == 'nrc_imgae', record: [obs_num]}\n"
+        "      joiner: {when: exp_type == 'nrc_image', link: [obs_num]}\n",
+    )
+    (found,) = [w for w in run(EXAMPLE_POOL, [rules]).warnings if w.code == "ASN606"]
+    assert "no row of 12 passes its select and the condition of a role" in found.message
+    assert found.message.endswith("(check the values in the roles' when: exp_type == 'nrc_imgae')")

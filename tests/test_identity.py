@@ -93,3 +93,30 @@ def test_members_keep_their_pool_row_through_runs_and_copies(tmp_path: Path) -> 
                 assert member.source is not None
                 assert pool[member.source]["name"] == member.fields["expname"]
         assert orphan_rows(pool, made, None) == orphans
+
+
+def test_without_identity_column_a_row_is_its_pool_row(tmp_path: Path) -> None:
+    ruleset = load(tmp_path)
+    assert ruleset.identity is None
+    pool = rows(
+        "s1 sci red t1 1 [('o1','observation')]",
+        # named as the red s1, yet another row: it starts its own associations
+        "s1 sci blue t1 1 [('o1','observation')]",
+    )
+    made = generate(pool, ruleset, Options(discover=False, finalize=False))
+    assert members(made) == [
+        ("Pairs", [("s1", "red")]),
+        ("Singles", [("s1", "red")]),
+        ("Pairs", [("s1", "blue")]),
+        ("Singles", [("s1", "blue")]),
+    ]
+
+
+def test_without_identity_column_a_rows_copies_are_that_row(tmp_path: Path) -> None:
+    # the per-pool run copies s1 and s2 for their mosaic candidate c9: the copies count as
+    # joined where the rows joined, as they do when an identity column names them
+    options = Options(per_pool=True, finalize=False)
+    made = generate(rows(*ONE_CANDIDATE), load(tmp_path), options)
+    named = generate(rows(*ONE_CANDIDATE), load(tmp_path, BY_NAME), options)
+    assert members(made) == members(named)
+    assert "c9" not in {a.candidate.id for a in made}

@@ -183,7 +183,7 @@ def test_an_unknown_base_is_named_with_a_suggestion(tmp_path: Path) -> None:
 
 def test_final_pass_offers_matching_rows_once_more(tmp_path: Path) -> None:
     ruleset = _load(tmp_path, BASE + "final_pass: [kind == 'cal']\nrules: {}\n")
-    (condition,) = ruleset.reoffers
+    (condition,) = ruleset.final_pass
     assert condition(Scope({"kind": "cal"}, ruleset.not_set)) is True
 
 
@@ -283,3 +283,32 @@ def test_a_shared_role_may_extend_another(tmp_path: Path) -> None:
 def test_a_shared_role_extending_itself_is_an_error(tmp_path: Path) -> None:
     text = SHARED.replace("calibrator: {when", "calibrator: {extends: calibrator, when")
     assert "ASN305" in {d.code for d in _problems(tmp_path, text)}
+
+
+def test_a_rule_extends_a_rule_of_another_name_of_an_earlier_file(tmp_path: Path) -> None:
+    """language.md 1.5: rules of an earlier ``-r`` file can be extended by any rule."""
+    first = _write(tmp_path, BASE + "rules:\n  R: {asn_type: one, share: [band]}\n", "a.yaml")
+    later = "rules:\n  S: {extends: [R], asn_type: two}\n  T: {extends: [Q], asn_type: x}\n"
+    second = _write(tmp_path, later, "b.yaml")
+    ruleset, diagnostics = load_rulesets([first, second], collect=True)
+    (problem,) = diagnostics
+    assert (problem.code, problem.line, problem.col) == ("ASN306", 3, 17)
+    assert ruleset.rules["S"].asn_type == "two"
+    assert [d.code for d in lint_paths([first, second])] == ["ASN306"]
+    assert "comes after it (generate -r stage3 -r this.yaml" in problem.message
+
+
+def test_a_new_role_named_like_an_inherited_one_is_a_warning(tmp_path: Path) -> None:
+    """A misspelled inherited role silently adds a role: lint says so (ASN704)."""
+    text = MERGED.replace("      extra: {when: kind == 'extra'}", "      calibratr: {limit: 1}")
+    (found,) = [d for d in lint_paths([_write(tmp_path, text)]) if d.code == "ASN704"]
+    assert (found.line, found.col, found.severity.value) == (21, 7, "warning")
+    assert "'calibratr'" in found.message and "did you mean 'calibrator'?" in found.message
+    assert not [d for d in lint_paths([_write(tmp_path, MERGED)]) if d.code == "ASN704"]
+
+
+def test_the_0x_name_first_is_told_its_1_0_spelling(tmp_path: Path) -> None:
+    text = BASE + "rules:\n  R:\n    asn_type: x\n    valid: [first.band == 'r']\n"
+    (problem,) = _problems(tmp_path, text)
+    assert (problem.code, problem.line, problem.col) == ("ASN202", 13, 13)
+    assert "the first member is 'first_member' in rule language 1.0" in problem.message

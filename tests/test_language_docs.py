@@ -33,7 +33,10 @@ def _blocks(name: str) -> list[tuple[str, str]]:
     return [((m.group(1) or "").strip(), m.group(2)) for m in _BLOCK.finditer(text)]
 
 
-@pytest.mark.parametrize("name", ["language.md", "jwst-rules.md", "migrating.md"])
+WITH_YAML = sorted(p.name for p in DOCS.glob("*.md") if "```yaml" in p.read_text("utf-8"))
+
+
+@pytest.mark.parametrize("name", [*WITH_YAML, "../README.md"])
 def test_yaml_examples_are_1_0(name: str) -> None:
     """Every example parses as YAML and uses no 0.x spelling (but those marked 0.x)."""
     blocks = _blocks(name)
@@ -45,6 +48,26 @@ def test_yaml_examples_are_1_0(name: str) -> None:
         for pattern, what in _OLD_SPELLINGS.items():
             found = re.search(pattern, text, re.M)
             assert found is None, f"docs/{name}: 0.x spelling {what} in:\n{text}"
+
+
+_OLD_IN_PROSE = {
+    r"`member:`|'member:'|`member` or `document`": "member (member_fields)",
+    r"reoffer": "reoffer (rejoin / final_pass)",
+    r"`abstract`|abstract:": "abstract (bases)",
+    r"`first\(|`first`": "first (first_set / first_member)",
+    r"`role:`|`exptype:`|`from:`": "a 0.x role or attribute key",
+}
+
+
+def test_codes_describe_problems_in_1_0_words() -> None:
+    """The descriptions of the codes (docs/cli.md's tables) use no 0.x spelling."""
+    from asnrules.diagnostics import CODES
+
+    about_0x = {"ASN115", "ASN116", "ASN945"}  # they name what 0.x wrote
+    for code, known in CODES.items():
+        for pattern, what in _OLD_IN_PROSE.items():
+            if code not in about_0x:
+                assert re.search(pattern, known.description) is None, f"{code}: 0.x {what}"
 
 
 def test_migration_note_shows_every_change() -> None:
@@ -89,3 +112,24 @@ def test_jwst_example_is_the_bundled_rule() -> None:
     for section in ("bases", "rules"):
         for name, value in shown[section].items():
             assert bundled[section][name] == value, name
+
+
+_DEFINITIONS = {"lists", "maps", "tables", "conditions", "values", "attributes", "groups"}
+_DEFINITIONS |= {"roles", "templates", "bases", "rules", "defaults", "final_pass"}
+
+
+def test_rule_file_fragments_load_against_the_jwst_definitions(tmp_path: Path) -> None:
+    """Each example of docs/language.md made of top-level sections loads after jwst-common."""
+    checked = 0
+    for i, (marker, text) in enumerate(_blocks("language.md")):
+        data = yaml.safe_load(text)
+        if marker or not isinstance(data, dict) or not set(data) <= _DEFINITIONS:
+            continue
+        path = tmp_path / f"fragment{i}.yaml"
+        path.write_text("include: [jwst-common.yaml]\n" + text, encoding="utf-8")
+        _, diagnostics = load_rulesets(["stage2", "stage3", path], collect=True)
+        errors = [d for d in diagnostics if d.severity.value == "error" and d.path == str(path)]
+        # a fragment's rules lack the member fields their file's defaults would give
+        assert [d for d in errors if d.code != "ASN118"] == [], (text, errors)
+        checked += 1
+    assert checked >= 6

@@ -47,7 +47,7 @@ CASES = [
     Case("not_a_mapping.yaml", "ASN112", 1, 1, "must be a mapping"),
     # includes
     Case("missing_include.yaml", "ASN002", 3, 11, "cannot find included file 'no-such-file.yaml'"),
-    Case("self_include.yaml", "ASN002", 3, 11, "includes itself"),
+    Case("self_include.yaml", "ASN003", 3, 11, "includes itself"),
     # expression syntax
     Case("expr_syntax.yaml", "ASN201", 6, 20, "unexpected token 'and'"),
     Case("expr_end.yaml", "ASN201", 6, 26, "unexpected end of expression"),
@@ -183,6 +183,19 @@ def test_bundled_rulesets_by_name_are_clean() -> None:
     assert _errors(["stage2.yaml", "stage3"]) == []
 
 
+def test_include_problems_have_one_code_each(tmp_path: Path) -> None:
+    head = "asnrules: 1.0\nname: {}\ninclude: [{}]\n"
+    (tmp_path / "a.yaml").write_text(head.format("a", "b.yaml"))
+    (tmp_path / "b.yaml").write_text(head.format("b", "a.yaml"))
+    # a cycle through another file: reported where it closes
+    found = [(Path(d.path).name, d.code, d.line, d.col) for d in _errors([tmp_path / "a.yaml"])]
+    assert found == [("b.yaml", "ASN003", 3, 11)]
+    # an included file with errors: its own errors, and ASN004 at the include
+    (tmp_path / "c.yaml").write_text(head.format("c", BROKEN / "yaml_syntax.yaml"))
+    found = [(Path(d.path).name, d.code) for d in _errors([tmp_path / "c.yaml"])]
+    assert sorted(found) == [("c.yaml", "ASN004"), ("yaml_syntax.yaml", "ASN101")]
+
+
 def test_missing_file() -> None:
     (diagnostic,) = _errors(["no/such/rules.yaml"])
     assert (diagnostic.code, diagnostic.line, diagnostic.col) == ("ASN001", 0, 0)
@@ -308,3 +321,51 @@ def test_bundled_rulesets_load_without_libyaml(monkeypatch: pytest.MonkeyPatch) 
     ruleset, diagnostics = load_rulesets(["stage2.yaml", "stage3.yaml"], collect=True)
     assert diagnostics == []
     assert "Asn_Lv3Image" in ruleset
+
+
+OVERLAY = """\
+asnrules: 1.0
+rules:
+  Asn_Lv3Image:
+    extends: [Asn_Lv3Image]
+    select: [exp_type in 'nrc_image']
+"""
+
+
+def test_overlay_is_linted_after_the_files_before_it(tmp_path: Path) -> None:
+    """An overlay linted after the ruleset it extends is checked like generate -r loads it."""
+    overlay = tmp_path / "overlay.yaml"
+    overlay.write_text(OVERLAY)
+    (diagnostic,) = lint_paths(["stage3", overlay])
+    assert (diagnostic.code, diagnostic.line, diagnostic.col) == ("ASN221", 5, 26)
+    (alone,) = lint_paths([overlay])
+    assert (alone.code, alone.line, alone.col) == ("ASN307", 4, 15)
+    assert "lint stage3 this.yaml" in alone.message
+
+
+def test_a_flow_list_item_split_at_a_comma_gets_a_hint(tmp_path: Path) -> None:
+    """YAML splits ``[first_set(a, b) == 'x']`` at the comma: the message says so."""
+    path = tmp_path / "split.yaml"
+    path.write_text(
+        "asnrules: 1.0\nrules:\n  R:\n    asn_type: x\n"
+        "    select: [first_set(a, b) != 'x', 'x == (1']\n"
+    )
+    first, second, third = [d for d in lint_paths([path]) if d.code == "ASN201"]
+    assert (first.line, first.col) == (5, 25)
+    assert "in a flow list [...] a comma ends the item" in first.message
+    assert "flow list" not in second.message + third.message  # the rest, and a quoted item
+
+
+def test_an_unknown_attribute_says_how_to_declare_one(tmp_path: Path) -> None:
+    rules = tmp_path / "own.yaml"
+    rules.write_text(
+        "asnrules: 1.0\n"
+        "rules:\n"
+        "  Stack:\n"
+        "    asn_type: stack\n"
+        "    share: [airmass]\n"
+        "    member_fields: {name: frame}\n"
+    )
+    (found,) = [d for d in lint_paths([rules]) if d.code == "ASN301"]
+    assert (found.line, found.col) == (5, 13)
+    assert "'airmass: airmass' to share the column of that name" in found.message

@@ -76,3 +76,16 @@ def test_bundled_rulesets_lint_clean_even_strict() -> None:
     result = CliRunner().invoke(app, ["lint", "--strict", *files])
     assert result.exit_code == 0, result.stdout
     assert result.stdout == ""
+
+
+def test_an_overlay_is_checked_against_the_pool_alone(tmp_path: Path) -> None:
+    """``lint stage3 overlay.yaml --pool``: the overlay's literals, not stage3's, and no
+    name of the files it extends taken for a missing column."""
+    overlay = tmp_path / "overlay.yaml"
+    overlay.write_text(
+        "asnrules: 1.0\nrules:\n  Asn_Lv3Image:\n    extends: [Asn_Lv3Image]\n"
+        "    select: [filter != 'f220w']\n"
+    )
+    pool = PoolValues.read(Path(__file__).parents[1] / "examples" / "nircam_imaging_pool.csv")
+    (found,) = lint_paths(["stage3", overlay], pool)
+    assert (found.path, found.code, found.line, found.col) == (str(overlay), "ASN711", 5, 24)

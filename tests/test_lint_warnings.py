@@ -16,10 +16,16 @@ def _lint(tmp_path: Path, text: str, name: str = "rules.yaml") -> list[str]:
 def test_rule_without_member_fields(tmp_path):
     found = _lint(tmp_path, "asnrules: 1.0\nrules:\n  R:\n    asn_type: image2\n")
     assert found == [
-        "ASN701 warning rule 'R' has no member_fields and no document fields: every member "
+        "ASN701 warning rule 'R' has no member_fields and no document: every member "
         "is written as {}; its files hold only 'products' (extend a rule, a base or a "
         "defaults that gives them)"
     ]
+
+
+def test_rule_without_member_fields_only(tmp_path):
+    text = "asnrules: 1.0\nrules:\n  R:\n    asn_type: x\n    document: {products: products}\n"
+    (found,) = _lint(tmp_path, text)
+    assert found.startswith("ASN701 warning rule 'R' has no member_fields: every member is")
 
 
 def test_template_shadowing_an_attribute(tmp_path):

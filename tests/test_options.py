@@ -14,7 +14,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-import asnrules.cli.main as cli
+import asnrules.cli.commands as cli
 from asnrules import api
 from asnrules.compat import jwst
 from asnrules.options import BY_NAME, RUN_OPTIONS, RunOptions
@@ -36,13 +36,13 @@ def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 def _typer(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> RunOptions:
     """The options ``asnrules generate POOL ARGV`` reads (it stops before running)."""
     seen: list[RunOptions] = []
-    real = cli._options
+    real = cli.run_options
 
     def capture(values: dict[str, Any]) -> RunOptions:
         seen.append(real(values))
         raise typer.Exit(0)
 
-    monkeypatch.setattr(cli, "_options", capture)
+    monkeypatch.setattr(cli, "run_options", capture)
     result = runner.invoke(cli.app, ["generate", POOL, *argv])
     assert result.exit_code == 0, result.output
     (options,) = seen

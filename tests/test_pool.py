@@ -37,6 +37,10 @@ def test_missing_file_is_a_diagnostic(tmp_path: Path) -> None:
         read_pool(tmp_path / "nope.csv")
     assert info.value.diagnostics[0].code == "ASN401"
     assert "not found" in info.value.diagnostics[0].message
+    with pytest.raises(AsnRulesError) as info:
+        read_pool(tmp_path)
+    found = info.value.diagnostics[0]
+    assert (found.code, found.message) == ("ASN401", "is a folder, not a pool file")
 
 
 def test_malformed_row_names_the_line(tmp_path: Path) -> None:
@@ -45,5 +49,5 @@ def test_malformed_row_names_the_line(tmp_path: Path) -> None:
     with pytest.raises(AsnRulesError) as info:
         read_pool(pool)
     d = info.value.diagnostics[0]
-    assert (d.code, d.line) == ("ASN401", 4)
+    assert (d.code, d.line) == ("ASN404", 4)
     assert "2 fields" in d.message and "3" in d.message

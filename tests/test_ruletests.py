@@ -153,3 +153,52 @@ def test_overlay_in_a_later_file_extends_the_bundled_rule(tmp_path):
     tests.write_text(OVERLAY_TEST.replace(", overlay.yaml", ""))
     outcomes, _ = run_files([tests])
     assert "unexpected association jw01234-o001_t001_miri_f2550w" in outcomes[0].failures[0].message
+
+
+OWN_RULES = """\
+asnrules: 1.0
+identity: frame
+columns: [frame, kind]
+rules:
+  Pairs:
+    asn_type: pair
+    select: [kind == 'sci']
+    member_fields: {frame: frame, role: member.role}
+    valid: ["count(true) >= 2"]
+"""
+
+OWN_TEST = """\
+rulesets: [own.yaml]
+defaults: {frame: "f-{name}.fit"}
+tests:
+  two frames:
+    rows:
+      - {name: a, kind: sci}
+      - {name: b, kind: sci}
+      - {name: c, kind: dark}
+    associations:
+      - rule: Pairs
+        product: ''
+        members:
+          - f-a.fit: member
+          - f-b.fit: member
+    orphans: [ORPHAN]
+"""
+
+
+@pytest.mark.parametrize("orphan", ["c", "f-c.fit"])
+def test_a_ruleset_of_its_own_names_members_and_orphans(tmp_path, orphan):
+    """No member_identity: members by the rule's first two member fields; orphans by the
+    row's short name or its identity column."""
+    (tmp_path / "own.yaml").write_text(OWN_RULES)
+    tests = tmp_path / "tests.yaml"
+    tests.write_text(OWN_TEST.replace("ORPHAN", orphan))
+    outcomes, broken = run_files([tests])
+    assert not broken
+    assert [o.passed for o in outcomes] == [True], [d.concise() for d in outcomes[0].failures]
+    tests.write_text(OWN_TEST.replace("ORPHAN", "b"))
+    (outcome,) = run_files([tests])[0]
+    assert sorted(d.message.split(": ", 1)[1] for d in outcome.failures) == [
+        "b is not an orphan: it is in an association",
+        "unexpected orphan c",
+    ]

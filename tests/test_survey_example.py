@@ -216,3 +216,61 @@ def test_an_identity_field_every_role_writes_counts(tmp_path: Path) -> None:
     path.write_text(ROLES_GIVE_KIND)
     found = [(d.code, d.message) for d in lint_paths([path]) if d.code == "ASN118"]
     assert len(found) == 1 and "'Mixed'" in found[0][1] and "'kind'" in found[0][1]
+
+
+# -- without an identity column: rows are followed by their pool row ---------------------
+
+
+def test_without_identity_generate_and_orphans_are_the_same(tmp_path: Path) -> None:
+    with_identity = run(POOL, [RULES], ignore_default=True)
+    result = run(POOL, [_with(tmp_path, "")], ignore_default=True)
+    assert result.files == with_identity.files
+    assert result.orphans == with_identity.orphans == [8, 10, 15, 16]
+
+
+def test_without_identity_explain_names_rows_by_number(tmp_path: Path) -> None:
+    from asnrules.checks.explain import explain, render_text
+
+    rules = _with(tmp_path, "", RULES.read_text() + DOUBLED)
+    found = explain(POOL, ["6", "9"], [str(rules)], ignore_default=True)
+    assert [(e.exposure, e.row) for e in found] == [("", 6), ("", 9)]
+    text = render_text(found)
+    assert text.startswith("row 6\n  in:\n    colour_001.json  rule ColourSet (colour)  role")
+    assert "stack_001.json  rule StackAgain (stack)  role member  kind science" in text
+    # the dropped duplicate is found by the pool row of its members
+    assert (
+        "its association (field='F017' band='r') was dropped, de-duplication: the same members "
+        "are kept in stack_001.json\n"
+    ) in text
+    assert "row 9\n  in no association\n" in text
+    assert "seeing = '2.4'" in text
+
+
+def test_without_identity_explain_by_name_is_a_located_error(tmp_path: Path) -> None:
+    from asnrules.checks.explain import explain
+
+    with pytest.raises(AsnRulesError) as caught:
+        explain(POOL, ["srv_20261101_0040.fits"], [str(_with(tmp_path, ""))], ignore_default=True)
+    (found,) = caught.value.diagnostics
+    assert found.code == "ASN605" and "no identity column: name rows by number" in found.message
+
+
+def test_without_identity_the_rule_tests_name_orphans_by_file(tmp_path: Path) -> None:
+    _with(tmp_path, "")
+    tests = tmp_path / "tests.yaml"
+    tests.write_text((SURVEY / "tests.yaml").read_text())
+    outcomes, broken = run_files([tests])
+    assert not broken and len(outcomes) == 5
+    assert all(o.passed for o in outcomes), [f.message for o in outcomes for f in o.failures]
+
+
+def test_without_identity_the_report_links_members_to_their_rows(tmp_path: Path) -> None:
+    from asnrules.tools.report import render_report
+
+    result = run(POOL, [_with(tmp_path, "")], ignore_default=True)
+    page = render_report(result, pool_name="survey", columns=["filename", "night"])
+    assert page.count('<span class="tag none">orphan</span>') == len(result.orphans) == 4
+    assert "<th>#</th><th>filename</th><th>reason</th>" in page
+    # 0040 (row 6) is in the stack and the colour set
+    row = page[page.index('<tr id="row-5"') :].split("</tr>")[0]
+    assert row.count('class="tag"') == 2

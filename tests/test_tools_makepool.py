@@ -122,17 +122,22 @@ def test_bad_candidate_spec(spec: str) -> None:
     assert caught.value.diagnostics[0].code == "ASN932"
 
 
-def test_missing_keyword_and_unreadable_file(tmp_path: Path) -> None:
+def test_missing_keyword_missing_file_and_file_not_fits(tmp_path: Path) -> None:
     header = fits.Header()
     header["OBSERVTN"] = "001"
     fits.PrimaryHDU(header=header).writeto(tmp_path / "a.fits")
     (tmp_path / "b.fits").write_text("not fits")
-    result = runner.invoke(app, ["make-pool", str(tmp_path / "a.fits"), "-o", "p.csv"])
-    assert result.exit_code == 2
-    assert "ASN931" in result.output and "TARGNAME" in result.output
-    result = runner.invoke(app, ["make-pool", str(tmp_path / "b.fits"), "-o", "p.csv"])
-    assert result.exit_code == 2
-    assert "ASN930" in result.output
+    (tmp_path / "d.fits").mkdir()
+    expected = {
+        "a.fits": "ASN931 error primary header has no TARGNAME keyword",
+        "b.fits": "ASN933 error not a FITS file",
+        "c.fits": "ASN930 error no such FITS file",
+        "d.fits": "ASN930 error cannot open the file",
+    }
+    for name, said in expected.items():
+        result = runner.invoke(app, ["make-pool", str(tmp_path / name), "-o", "p.csv"])
+        assert result.exit_code == 2
+        assert f"{tmp_path / name}:0:0: {said}" in result.output, result.output
 
 
 def test_a_pool_that_cannot_be_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -145,3 +145,15 @@ def test_a_report_of_nothing_says_so(tmp_path: Path) -> None:
     assert out.is_file()
     made = runner.invoke(app, ["report", str(POOL), "-o", str(out)])
     assert "ASN940" not in made.stderr
+
+
+def test_a_report_of_ones_own_rules_alone(tmp_path: Path) -> None:
+    """``--ignore-default`` runs only the given rules (the survey example, no JWST rules)."""
+    survey = Path(__file__).parents[1] / "examples" / "survey"
+    out = tmp_path / "survey.html"
+    args = ["report", str(survey / "survey_pool.csv"), "-o", str(out)]
+    result = runner.invoke(app, [*args, "-r", str(survey / "survey.yaml"), "--ignore-default"])
+    assert result.exit_code == 0, result.output
+    page = out.read_text()
+    assert "Asn_Lv3Image" not in page
+    assert "stack_001" in page

@@ -545,3 +545,14 @@ def test_the_0x_engine_behaviour_is_written_where_candidates_are(tmp_path: Path)
     )
     plain = "asnrules: 1\nname: mine\n"
     assert _upgrade(tmp_path, plain, "plain.yaml") == "asnrules: 1.0\nname: mine\n"
+
+
+def test_cli_print_names_each_of_several_files(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text("asnrules: 1\n")
+    second.write_text("asnrules: 1\nname: b\n")
+    shown = CliRunner().invoke(app, ["upgrade", str(first), str(second)])
+    assert shown.stdout == (
+        f"# asnrules upgrade: {first}\nasnrules: 1.0\n"
+        f"\n# asnrules upgrade: {second}\nasnrules: 1.0\nname: b\n"
+    )

@@ -9,7 +9,6 @@ closure the engine ran) is evaluated again on a :class:`~asnrules.language.compi
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from asnrules.engine.trace import Decision, Drop, Rejection, Tracer
 from asnrules.io.pool import pool_rows
 from asnrules.io.poolread import read_pool_fast
 from asnrules.language.loader import load_rulesets
+from asnrules.language.suggest import nearest
 from asnrules.modes import rule_files
 
 ABSENT = "<absent: the pool has no such column>"
@@ -68,6 +68,7 @@ class Explanation:
     """Everything said about one exposure."""
 
     exposure: str
+    """Its value of the identity column (``''`` without one)."""
     row: int
     """1-based row number in the pool."""
     associations: list[Placement]
@@ -108,11 +109,15 @@ def explain(
     table = read_pool_fast(pool_file, delimiter=delimiter, fmt=options.pop("pool_format", "ascii"))
     rows = pool_rows(table, ruleset.case_fold)
     chosen = find_rows(rows, ruleset.identity, exposures, str(pool_file))
-    tracer = Tracer(ruleset.identity, {rows[i].get(ruleset.identity, "") for i in chosen})
+    followed = {i: namesakes(rows, ruleset.identity, i) for i in chosen}
+    tracer = Tracer(set().union(*followed.values()))
     result = run(pool_file, pool=table, ruleset=ruleset, tracer=tracer, **options)
     files = zip(result.associations, result.files, strict=True)
     names = {id(asn): name for asn, (name, _) in files}
-    return [_explain_row(rows[i], i, ruleset, result.associations, names, tracer) for i in chosen]
+    return [
+        _explain_row(rows[i], i, followed[i], ruleset, result.associations, names, tracer)
+        for i in chosen
+    ]
 
 
 NEAR_MISSES = 3
@@ -147,12 +152,17 @@ def orphan_reason(found: Explanation) -> str:
 
 
 def find_rows(
-    rows: Sequence[dict[str, str]], identity: str, wanted: Sequence[str], pool: str
+    rows: Sequence[dict[str, str]], identity: str | None, wanted: Sequence[str], pool: str
 ) -> list[int]:
-    """Row indexes of the exposures named by file name, stem, root or 1-based number."""
+    """Row indexes of the exposures named by file name, stem, root or 1-based number.
+
+    Names are the values of the ``identity`` column; without one, rows are named by
+    number only.
+    """
     by_name: dict[str, list[int]] = {}
-    for i, row in enumerate(rows):
-        name = Path(row.get(identity, "")).name.lower()
+    values = [row.get(identity, "") for row in rows] if identity is not None else []
+    for i, value in enumerate(values):
+        name = Path(value).name.lower()
         for key in {name, Path(name).stem, name.rsplit("_", 1)[0]}:
             by_name.setdefault(key, []).append(i)
     found: list[int] = []
@@ -163,22 +173,35 @@ def find_rows(
         elif key in by_name:
             found.extend(by_name[key])
         else:
-            close = difflib.get_close_matches(key, sorted(by_name), n=3, cutoff=0.5)
+            close = nearest(key, by_name, count=3, cutoff=0.5)
             hint = f"; nearest: {', '.join(close)}" if close else ""
+            if identity is None:
+                hint = "; the ruleset has no identity column: name rows by number"
             size = f"rows 1 to {len(rows)}"
             raise error(pool, "ASN605", f"no exposure {text!r} in the pool ({size}){hint}")
     return list(dict.fromkeys(found))
 
 
+def namesakes(rows: Sequence[dict[str, str]], identity: str | None, index: int) -> frozenset[int]:
+    """The pool rows that are the exposure of row ``index``: those of its identity value.
+
+    Without an identity column, the row alone.
+    """
+    if identity is None:
+        return frozenset({index})
+    name = rows[index].get(identity)
+    return frozenset(i for i, row in enumerate(rows) if row.get(identity) == name)
+
+
 def _explain_row(
     row: dict[str, str],
     index: int,
+    followed: frozenset[int],
     ruleset: Ruleset,
     final: Sequence[Association],
     names: dict[int, str],
     tracer: Tracer,
 ) -> Explanation:
-    identity = row.get(ruleset.identity, "")
     placements = [
         Placement(
             names[id(asn)],
@@ -190,7 +213,7 @@ def _explain_row(
         )
         for asn in final
         for member in asn.members
-        if member.role != "extra" and member.row.get(ruleset.identity) == identity
+        if member.role != "extra" and member.source in followed
     ]
     taken = {p.rule for p in placements}
     reasons: dict[str, list[Reason]] = {}
@@ -198,16 +221,15 @@ def _explain_row(
         if rule.name in taken:
             continue
         drops = [
-            _drop_reason(d, identity, ruleset.identity, names)
+            _drop_reason(d, followed, names)
             for d in tracer.drops
-            if d.asn.rule.name == rule.name
-            and _has(d.members or d.asn.members, identity, ruleset.identity)
+            if d.asn.rule.name == rule.name and _has(d.members or d.asn.members, followed)
         ]
         found = _merge_runs([r for r in drops if r is not None])
         decisions = [
             d
             for d in tracer.decisions
-            if d.rule.name == rule.name and d.run.rows[d.row].get(ruleset.identity) == identity
+            if d.rule.name == rule.name and d.run.origins[d.row] in followed
         ]
         found.extend(
             _merge_runs(
@@ -231,13 +253,13 @@ def _explain_row(
                 )
             )
         reasons[rule.name] = found
-    name = row.get(ruleset.identity, "")
+    name = row.get(ruleset.identity, "") if ruleset.identity is not None else ""
     return Explanation(name, index + 1, placements, reasons, ruleset.not_set)
 
 
-def _has(members: Sequence[Member], identity: str, column: str) -> bool:
+def _has(members: Sequence[Member], followed: frozenset[int]) -> bool:
     """Whether one of ``members`` stands for the exposure (members a hook added do not)."""
-    return any(m.role != "extra" and m.row.get(column) == identity for m in members)
+    return any(m.role != "extra" and m.source in followed for m in members)
 
 
 def _merge_runs(reasons: list[Reason]) -> list[Reason]:
@@ -376,12 +398,12 @@ def _attribute_reason(
     return Reason(kind, message, text, where, read, label)
 
 
-def _drop_reason(drop: Drop, identity: str, column: str, names: dict[int, str]) -> Reason | None:
+def _drop_reason(drop: Drop, followed: frozenset[int], names: dict[int, str]) -> Reason | None:
     asn = drop.asn
     rule: Rule = asn.rule
     label = [asn.candidate.id] if asn.candidate.id else []
     if drop.kind == "hook":
-        if any(_has(p.members, identity, column) for p in drop.produced):
+        if any(_has(p.members, followed) for p in drop.produced):
             return None
         entry = get_hook(drop.hook)
         summary = entry.summary if entry is not None else ""
@@ -424,7 +446,7 @@ def render_text(explanations: Sequence[Explanation]) -> str:
     """The explanations as text: associations first, then rules grouped by reason."""
     out: list[str] = []
     for item in explanations:
-        out.append(f"{item.exposure} (row {item.row})")
+        out.append(f"{item.exposure} (row {item.row})" if item.exposure else f"row {item.row}")
         if item.associations:
             out.append("  in:")
             out.extend(

@@ -11,7 +11,6 @@ engine compares them: after the pool reader's lower-casing.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -24,6 +23,7 @@ from asnrules.language import expressions as ex
 from asnrules.language.documents import Context, Located, Parsed
 from asnrules.language.functions import ASSOCIATION
 from asnrules.language.positions import expression_position
+from asnrules.language.suggest import nearest
 
 NEAREST = 3
 """Nearest pool values named in an ASN711 warning."""
@@ -193,9 +193,9 @@ def _absent(
     if text in ruleset.not_set or text in held or any(same(value, v) for v in held):
         return None
     present = sorted(v for v in held if v not in ruleset.not_set)
-    nearest = difflib.get_close_matches(text, present, n=NEAREST)
-    if nearest:
-        hint = "; nearest: " + ", ".join(repr(v) for v in nearest)
+    close = nearest(text, present, count=NEAREST)
+    if close:
+        hint = "; nearest: " + ", ".join(repr(v) for v in close)
     elif present:
         shown = ", ".join(repr(v) for v in present[:NEAREST])
         more = f" and {len(present) - NEAREST} more" if len(present) > NEAREST else ""

@@ -29,7 +29,9 @@ FILE_KEYS = {"asnrules-tests", "description", "rulesets", "defaults", "tests"}
 TEST_KEYS = {"description", "rules", "mode", "defaults", "rows", "associations", "orphans"}
 ASSOCIATION_KEYS = {"rule", "asn_type", "product", "members"}
 MODES = ("default", "all-candidates", "discover")
-BUILTIN_DEFAULTS = {"filename": "{name}_uncal.fits"}
+NAME_COLUMN = "filename"
+"""The column naming a test's rows (orphans are named by it without an identity column)."""
+BUILTIN_DEFAULTS = {NAME_COLUMN: "{name}_uncal.fits"}
 """Row defaults applied before a file's and a test's ``defaults`` (``{name}`` is the row's)."""
 
 
@@ -180,7 +182,8 @@ def fill_row(
     """Apply the built-in and the given defaults to a row; expand ``{column}`` in defaults.
 
     A default value may name other columns of the same row in braces
-    (``"[('o{obs_num}', 'observation')]"``); ``{name}`` is the row's short name.
+    (``"[('o{obs_num}', 'observation')]"``); ``{name}`` is the row's short name, kept
+    under ``name`` (not a pool column: :func:`produce` leaves it out).
     """
     row = dict(given)
     templates = {**BUILTIN_DEFAULTS, **defaults}
@@ -194,7 +197,6 @@ def fill_row(
             if bad is not None:
                 bad(where, f"default {key!r}: {exc}")
             row[key] = text
-    row.pop("name", None)
     return row
 
 
@@ -238,15 +240,20 @@ class Produced:
         return f"{self.product} ({self.rule}, {len(self.members)} members)"
 
 
-def produce(test: RuleTest, rulesets: Sequence[str] | None) -> tuple[list[Produced], list[str]]:
-    """Generate from the test's rows; return the associations and the orphan file names."""
+def produce(
+    test: RuleTest, rulesets: Sequence[str] | None
+) -> tuple[list[Produced], list[tuple[str, str]]]:
+    """Generate from the test's rows; return the associations and the orphans.
+
+    Each orphan is its row's short name (``''`` when the row has none) and its identity.
+    """
     from asnrules.engine.generator import Options, check_columns, generate
     from asnrules.io.output import named_documents, orphan_rows
 
     ruleset = _ruleset(tuple(rulesets or test.rulesets))
-    columns = {ruleset.identity, ruleset.candidate_column or "", *ruleset.required_columns}
+    columns = {ruleset.identity or "", ruleset.candidate_column or "", *ruleset.required_columns}
     for row in test.rows:
-        columns.update(row)
+        columns.update(c for c in row if c != "name")
     fold = str.lower if ruleset.case_fold else str
     rows = [{c: fold(row.get(c, NULL)) for c in sorted(columns) if c} for row in test.rows]
     label = f"{test.source.path}#{test.name}"
@@ -260,13 +267,18 @@ def produce(test: RuleTest, rulesets: Sequence[str] | None) -> tuple[list[Produc
     named = named_documents(associations, ruleset.not_set)
     for asn, (_, doc) in zip(associations, named, strict=True):
         for product in doc.get("products", []):
-            identity = ruleset.member_identity(asn.rule)
+            identity = ruleset.member_identity(asn.rule) or tuple(
+                name for name, _ in asn.rule.member_fields
+            )
             members = [_name_and_kind(m, identity) for m in product["members"]]
             produced.append(
                 Produced(asn.rule.name, str(doc.get("asn_type")), product["name"], members)
             )
     orphans = [
-        str(rows[i].get(ruleset.identity, ""))
+        (
+            str(test.rows[i].get("name", "")),
+            str(rows[i].get(ruleset.identity or NAME_COLUMN, "")),
+        )
         for i in orphan_rows(rows, associations, ruleset.orphans)
     ]
     return produced, orphans
@@ -275,10 +287,10 @@ def produce(test: RuleTest, rulesets: Sequence[str] | None) -> tuple[list[Produc
 def _name_and_kind(member: dict[str, Any], identity: Sequence[str]) -> tuple[str, str]:
     """The member's name and kind as a test writes them (``NAME: KIND``).
 
-    They are its first two ``member_identity`` fields (``expname`` and ``exptype`` when
-    the ruleset declares none; no kind when it declares one field).
+    They are its first two ``member_identity`` fields (when the ruleset declares none,
+    the rule's first two ``member_fields``; no kind when there is one field).
     """
-    name, kind = (*identity, "")[:2] if identity else ("expname", "exptype")
+    name, kind = (*identity, "", "")[:2]
     return str(member.get(name)), (str(member.get(kind)) if kind else "")
 
 
@@ -370,18 +382,24 @@ def _compare_members(exp: Expected, got: Produced, fail: Any) -> None:
             )
 
 
-def _compare_orphans(test: RuleTest, orphans: list[str], fail: Any) -> None:
+def _compare_orphans(test: RuleTest, orphans: list[tuple[str, str]], fail: Any) -> None:
+    """Each orphan is expected by its row's short name or by its identity (file name)."""
+
     def short(filename: str) -> str:
-        suffix = BUILTIN_DEFAULTS["filename"].replace("{name}", "")
+        suffix = BUILTIN_DEFAULTS[NAME_COLUMN].replace("{name}", "")
         return filename[: -len(suffix)] if filename.endswith(suffix) else filename
 
-    got = {short(o.lower()) for o in orphans}
-    want = [o.lower() for o in test.orphans or []]
+    got = {
+        name.lower() or short(identity.lower()): {name.lower(), short(identity.lower())} - {""}
+        for name, identity in orphans
+    }
+    want = [short(o.lower()) for o in test.orphans or []]
     for i, name in enumerate(want):
-        if short(name) not in got:
+        if not any(name in keys for keys in got.values()):
             fail((*test.where, "orphans", i), f"{name} is not an orphan: it is in an association")
-    for name in sorted(got - {short(w) for w in want}):
-        fail((*test.where, "orphans"), f"unexpected orphan {name}")
+    for shown, keys in sorted(got.items()):
+        if not keys & set(want):
+            fail((*test.where, "orphans"), f"unexpected orphan {shown}")
 
 
 def run_files(

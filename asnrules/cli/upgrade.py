@@ -17,7 +17,7 @@ def run_upgrade(files: list[Path], write: bool, check: bool) -> int:
     Every file is upgraded before any is written, so that a file and the files it
     includes can be upgraded by one command (an including file reads its includes' shared
     roles as they were). Without ``write`` or ``check`` the upgraded texts go to standard
-    output, in order.
+    output, in order, each after a ``# asnrules upgrade: PATH`` line when there are several.
 
     Returns
     -------
@@ -56,7 +56,9 @@ def run_upgrade(files: list[Path], write: bool, check: bool) -> int:
         for u in changed:
             print(f"upgraded {u.path}", file=sys.stderr)
         return 0
-    for u in upgrades:
+    for i, u in enumerate(upgrades):
+        if len(upgrades) > 1:  # several texts: each after a comment naming its file
+            sys.stdout.write(("\n" if i else "") + f"# asnrules upgrade: {u.path}\n")
         sys.stdout.write(u.after)
     return 0
 

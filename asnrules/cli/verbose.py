@@ -13,9 +13,8 @@ def association_lines(associations: Sequence[Association], names: Sequence[str])
     for asn, name in zip(associations, names, strict=True):
         shown = {k: asn.spelling.get(v, v) for k, v in asn.pins.items()}
         pins = " ".join(f"{k}={v!r}" for k, v in shown.items()) or "(no pinned values)"
-        lines.append(
-            f"{name}: {asn.rule.name} ({asn.rule.asn_type}, {len(asn.members)} members) {pins}"
-        )
+        size = _count(len(asn.members), "member")
+        lines.append(f"{name}: {asn.rule.name} ({asn.rule.asn_type}, {size}) {pins}")
     return lines
 
 
@@ -57,3 +56,8 @@ def verbose_report(
             *dropped_line(dropped or {}),
         ]
     )
+
+
+def _count(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural unless ``n`` is 1."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -37,7 +37,7 @@ from asnrules.diagnostics import AsnRulesError, render
 from asnrules.engine.generator import Options, check_columns, unknown_candidates
 from asnrules.engine.generator import generate as _generate
 from asnrules.io.output import orphan_rows, version_tag
-from asnrules.io.pool import pool_name, read_pool
+from asnrules.io.pool import NULL, ORIGINAL, pool_name, read_pool
 from asnrules.modes import dms_candidate_ids, dms_requested_only
 from asnrules.options import RunOptions, add_arguments
 
@@ -66,7 +66,7 @@ class AssociationPool(Table):  # type: ignore[misc]
         Raises
         ------
         AsnRulesError
-            ASN401 when the file is missing or malformed.
+            ASN401 when the file is missing, ASN404 when it is malformed.
         """
         table = read_pool(filename, delimiter=delimiter, fmt=fmt or format or "ascii")
         return cls(table, meta=table.meta)
@@ -78,11 +78,39 @@ class AssociationPool(Table):  # type: ignore[misc]
         super().write(*args, **kwargs)
 
 
-def _rows(pool: Table) -> list[dict[str, str]]:
+def _rows(pool: Table, fold: bool) -> list[dict[str, str]]:
+    """The pool's rows: lower-case column names, values as the ruleset's ``case`` says.
+
+    With ``fold`` (``case: fold``) every value is lower-cased. Otherwise values are kept:
+    a pool read from a file gives back its cells as written, unless the table no longer
+    holds them (its values were changed, or rows taken out), when its values are used.
+    """
     names = list(pool.colnames)
-    columns = [[str(v).lower() for v in pool[n].tolist()] for n in names]
+    columns = [[str(v) for v in pool[n].tolist()] for n in names]
+    if fold:
+        columns = [[v.lower() for v in column] for column in columns]
+    else:
+        columns = _as_written(pool, names, columns)
     keys = [n.lower() for n in names]
     return [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _as_written(pool: Table, names: list[str], columns: list[list[str]]) -> list[list[str]]:
+    """The cells as the pool file had them, when they are still the table's values.
+
+    :func:`~asnrules.io.pool.read_pool` lower-cases values and keeps the cells as written
+    in ``meta``; they are the table's only while each lower-cases to its value.
+    """
+    original = (pool.meta or {}).get(ORIGINAL) or {}
+    written = [original.get(n.lower()) for n in names]
+    kept = [[v if v.strip() else NULL for v in cells or ()] for cells in written]
+    if all(len(k) == len(c) for k, c in zip(kept, columns, strict=True)) and all(
+        k.lower() == c
+        for column, values in zip(kept, columns, strict=True)
+        for k, c in zip(column, values, strict=True)
+    ):
+        return kept
+    return columns
 
 
 def generate(
@@ -111,7 +139,7 @@ def generate(
     registry = rules if rules is not None else AssociationRegistry()
     ruleset = registry.ruleset
     check_columns([c.lower() for c in pool.colnames], ruleset, pool_name(pool))
-    rows = registry.rows(_rows(pool))
+    rows = registry.rows(_rows(pool, ruleset.case_fold))
     options = registry.options(rows, version_tag(version_id), finalize)
     made = _generate(rows, ruleset, options, pool_name(pool))
     for asn in made:
@@ -209,7 +237,7 @@ class Main:
         per_pool = given.per_pool
         name = pool_name(self.pool)
         check_columns([c.lower() for c in self.pool.colnames], ruleset, name, per_pool)
-        self._rows = _rows(self.pool)
+        self._rows = _rows(self.pool, ruleset.case_fold)
         requested = list(given.ids)
         for missing in unknown_candidates(self._rows, ruleset, requested, per_pool):
             LOG.warning("candidate %r not found in pool %s", missing, name)
@@ -224,10 +252,11 @@ class Main:
     @property
     def orphaned(self) -> Table:
         """The pool rows that are members of no association (a table)."""
-        rows = getattr(self, "_rows", None) or _rows(self.pool)
+        ruleset = self.registry.ruleset
+        rows = getattr(self, "_rows", None) or _rows(self.pool, ruleset.case_fold)
         natives = [a.native for a in self.associations]
         mask = np.zeros(len(self.pool), dtype=bool)
-        mask[orphan_rows(rows, natives, self.registry.ruleset.orphans)] = True
+        mask[orphan_rows(rows, natives, ruleset.orphans)] = True
         return self.pool[mask]
 
     def save(self) -> None:

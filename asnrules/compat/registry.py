@@ -20,6 +20,7 @@ from asnrules.compat.documents import AssociationError, validate_document
 from asnrules.engine.candidates import Candidate
 from asnrules.engine.generator import Options
 from asnrules.engine.ruleset import Rule
+from asnrules.engine.values import is_set
 from asnrules.language.loader import load_rulesets
 from asnrules.resources import DEFAULT_RULESETS
 
@@ -89,7 +90,7 @@ class DMSAttrConstraint:
     def row_matches(self, row: dict[str, str], not_set: frozenset[str]) -> bool:
         """Whether a row's value (first set source column) matches."""
         value = next(
-            (row[s.lower()] for s in self.sources if row.get(s.lower(), "") not in not_set), None
+            (row[s.lower()] for s in self.sources if is_set(row.get(s.lower(), ""), not_set)), None
         )
         if value is None:
             return not self.required

@@ -3,9 +3,9 @@
 It knows nothing about JWST. Rows are offered, in passes, to the associations that
 exist (found through an index on the attributes their members must share, so a row is
 never offered to every association) and to every rule that might start a new one.
-Passes run in priority order: every row first (to associations and rules), then
-re-offers to existing associations, then the final re-offers; a pass can schedule rows
-for a later pass.
+Passes run in priority order: every row first (to associations and rules), then rows
+offered again to existing associations (``rejoin``), then the final pass; a pass can
+schedule rows for a later pass.
 """
 
 from __future__ import annotations
@@ -327,7 +327,7 @@ class Run:
         fields = self.facts.member_fields(asn.rule, role, row)
         asn.members.append(Member(row, role.name, fields, self.origins[i]))
         asn.role_counts[role.name] += 1
-        identity = row.get(self.ruleset.identity, str(i))
+        identity = self.ruleset.row_identity(row, self.origins[i])
         asn.identities.add(identity)
         self.identities[name].add(identity)
 
@@ -342,7 +342,7 @@ class Run:
         self, i: int, allowed: tuple[str, ...] | None, queue: _Queue, kind: Pass
     ) -> set[str]:
         joined: set[str] = set()
-        identity = self.rows[i].get(self.ruleset.identity, str(i))
+        identity = self.ruleset.row_identity(self.rows[i], self.origins[i])
         for name in self._names(i, allowed):
             rule = self.ruleset.rules[name]
             if identity in self.identities[name]:
@@ -446,7 +446,7 @@ class Run:
                 joined = self._offer_existing(i, batch.rules, queue, kind)
                 if kind is Pass.BOTH:
                     self._create(i, batch.rules, joined, queue)
-                    if self.facts.reoffered(self.rows[i]):
+                    if self.facts.in_final_pass(self.rows[i]):
                         queue.add(Pass.FINAL, None, i)
         return self.associations
 

@@ -83,7 +83,7 @@ class RowFacts:
         self._memos: dict[int, _Memo] = {}
         self._member_memos: dict[tuple[int, ...], _Memo] = {}
         self._field_memos: dict[tuple[int, ...], _FieldsOf] = {}
-        self._reoffer = self._make(_any_of(ruleset.reoffers, self.not_set), ruleset.reoffers)
+        self._final_pass = self._make(_any_of(ruleset.final_pass, self.not_set), ruleset.final_pass)
 
     def _columns(
         self,
@@ -290,9 +290,9 @@ class RowFacts:
         memos = [self._make(one(n), [f], fields=fields) for n, f in fields.items()]
         return _FieldsOf(tuple(fields), memos)
 
-    def reoffered(self, row: Row) -> bool:
+    def in_final_pass(self, row: Row) -> bool:
         """Whether a ``final_pass`` condition holds for ``row``."""
-        return self._reoffer.get(row)  # type: ignore[no-any-return]
+        return self._final_pass.get(row)  # type: ignore[no-any-return]
 
 
 def _any_of(conditions: tuple[Compiled, ...], not_set: Collection[str]) -> Callable[[Row], bool]:

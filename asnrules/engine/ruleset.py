@@ -6,7 +6,7 @@ Nothing here knows YAML, pydantic or Lark: every expression is already a closure
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -221,12 +221,15 @@ class Ruleset:
         Rules by name, in the order they are tried.
     stages : list of Stage
         Ruleset files in order.
-    reoffers : tuple of Compiled
-        Row conditions: matching rows are offered again to every association last.
+    final_pass : tuple of Compiled
+        Row conditions (``final_pass``): matching rows are offered once more, last, to
+        every association.
     not_set : frozenset of str
         Values that count as absent.
-    identity : str
-        Column identifying an exposure (a row already a member is not added twice).
+    identity : str or None
+        Column identifying an exposure: a row whose value is already a member of a rule's
+        association counts as joined to that rule. ``None`` (the default): a row is
+        identified by its pool row (see :meth:`row_identity`).
     candidate_column : str or None
         The column naming each row's candidates; ``None``: the ruleset has no candidates,
         and generation is discovery only.
@@ -250,9 +253,9 @@ class Ruleset:
 
     rules: dict[str, Rule] = field(default_factory=dict)
     stages: list[Stage] = field(default_factory=list)
-    reoffers: tuple[Compiled, ...] = ()
+    final_pass: tuple[Compiled, ...] = ()
     not_set: frozenset[str] = frozenset({"", "null"})
-    identity: str = "filename"
+    identity: str | None = None
     candidate_column: str | None = None
     discovered_id: str = ""
     discovered_type: str = "discovered"
@@ -286,6 +289,15 @@ class Ruleset:
         """The member fields identifying the members of ``rule``'s associations."""
         stage = next((s for s in self.stages if s.name == rule.stage), None)
         return stage.member_identity if stage is not None else ()
+
+    def row_identity(self, row: Mapping[str, str], source: int) -> str:
+        """What identifies ``row``, whose pool row is ``source``.
+
+        Its ``identity`` column's value; without an identity column (or a value), its pool
+        row, so the copies a run makes of one row are one row.
+        """
+        found = row.get(self.identity) if self.identity is not None else None
+        return found if found is not None else f"#{source}"
 
     def missing_columns(self, columns: Iterable[str]) -> dict[str, str]:
         """Return the required columns absent from ``columns``, with where they are used."""

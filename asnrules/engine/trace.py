@@ -91,33 +91,29 @@ class Drop:
 
 @dataclass
 class Tracer:
-    """Collects the engine's decisions about the rows whose identity is in ``wanted``.
+    """Collects the engine's decisions about the pool rows in ``wanted``.
+
+    Rows are followed by their pool row, through the copies runs make of them: a run's
+    row ``i`` is pool row ``run.origins[i]``, and a member's is its ``source``.
 
     Parameters
     ----------
-    identity : str
-        The identity column (``filename``).
-    wanted : set of str
-        Identity values of the rows to follow.
+    wanted : set of int
+        Indexes in the pool of the rows to follow.
     """
 
-    identity: str
-    wanted: set[str]
+    wanted: set[int]
     decisions: list[Decision] = field(default_factory=list)
     drops: list[Drop] = field(default_factory=list)
-
-    def wants(self, row: dict[str, str]) -> bool:
-        """Whether ``row`` is followed."""
-        return row.get(self.identity) in self.wanted
 
     def rejected(
         self, run: Any, i: int, rule: Rule, asn: Association | None, rejection: Rejection
     ) -> None:
         """The engine did not let row ``i`` of ``run`` into ``rule`` (or into ``asn``)."""
-        if self.wants(run.rows[i]):
+        if run.origins[i] in self.wanted:
             self.decisions.append(Decision(run, i, rule, asn, rejection))
 
     def dropped(self, drop: Drop) -> None:
         """Finalize dropped or replaced an association."""
-        if any(self.wants(m.row) for m in (*drop.members, *drop.asn.members)):
+        if any(m.source in self.wanted for m in (*drop.members, *drop.asn.members)):
             self.drops.append(drop)

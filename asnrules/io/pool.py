@@ -57,12 +57,14 @@ def read_pool(path: str | Path, delimiter: str = "|", fmt: str = "ascii") -> Tab
     Raises
     ------
     AsnRulesError
-        ASN401 when the file is missing or malformed, ASN410 for a byte that is not
-        UTF-8, ASN411 for two columns of one name, ASN412 when memory runs out.
+        ASN401 when the file is missing or cannot be opened, ASN404 when it is
+        malformed, ASN410 for a byte that is not UTF-8, ASN411 for two columns of one
+        name, ASN412 when memory runs out.
     """
     path = Path(path)
     if not path.is_file():
-        raise error(str(path), "ASN401", "pool file not found")
+        found = "is a folder, not a pool file" if path.is_dir() else "pool file not found"
+        raise error(str(path), "ASN401", found)
     astropy_folders()
     try:
         return _read(path, delimiter, fmt)
@@ -105,7 +107,7 @@ def _read(path: Path, delimiter: str, fmt: str) -> Table:
     if len(table.colnames) < 2 and ascii_like:
         raise error(
             str(path),
-            "ASN401",
+            "ASN404",
             f"pool has {len(table.colnames)} column(s); is the delimiter {delimiter!r} right?",
             1,
             1,
@@ -225,7 +227,7 @@ def _malformed(
                         str(path),
                         number,
                         1,
-                        "ASN401",
+                        "ASN404",
                         f"row has {fields} fields but the header has {header} "
                         f"(delimiter {delimiter!r})",
                         source_line=line[:120],
@@ -233,9 +235,9 @@ def _malformed(
                 ]
             )
     if header is None and lines is not None:
-        return error(str(path), "ASN401", "pool has no header line", 1, 1)
+        return error(str(path), "ASN404", "pool has no header line", 1, 1)
     first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return error(str(path), "ASN401", f"cannot read pool: {first}", 1, 1)
+    return error(str(path), "ASN404", f"cannot read pool: {first}", 1, 1)
 
 
 def pool_rows(table: Any, fold: bool = True) -> list[dict[str, str]]:

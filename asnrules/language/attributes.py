@@ -66,7 +66,13 @@ class Attributes:
         attribute = None
         if spec_loc is None:
             hint = did_you_mean(name, set(self.specs) | set(self.groups))
-            self.state.report(where, "ASN301", f"unknown attribute {where.value!r}{hint}")
+            self.state.report(
+                where,
+                "ASN301",
+                f"unknown attribute {where.value!r}{hint}; an attribute is declared under "
+                f"'attributes:' before it is shared, e.g. '{name}: {name}' to share the "
+                "column of that name",
+            )
         else:
             attribute = self._compile(name, spec_loc)
         self._cache[name] = attribute

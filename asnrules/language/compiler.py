@@ -10,7 +10,6 @@ one can be rejected up front. A compiled expression is a function of a
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from asnrules.language import expressions as ex
 from asnrules.language import typecheck
 from asnrules.language.functions import ASSOCIATION, FUNCTIONS, ROW
 from asnrules.language.regexcheck import unsafe_reason
+from asnrules.language.suggest import did_you_mean
 from asnrules.language.types import Type
 
 MAX_DEPTH = 200
@@ -294,17 +294,6 @@ class Compiler:
         return True
 
 
-def suggest(name: str, candidates: Iterable[str], preferred: Iterable[str] = ()) -> str:
-    """Return ``"; did you mean 'x'?"`` for the closest candidate, or ``""``.
-
-    A close match among ``preferred`` (pool columns) wins over a closer derived name.
-    """
-    close = difflib.get_close_matches(name, sorted(set(preferred)), n=1) or (
-        difflib.get_close_matches(name, sorted(set(candidates)), n=1)
-    )
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
 def _field(obj: Any, name: str) -> Any:
     """Field ``name`` of a member, a member's fields or any object with ``get``."""
     if obj is None:
@@ -381,7 +370,7 @@ class _Build:
             pool = defs.columns | defs.optional_columns
             raise CompileError(
                 "ASN202",
-                f"unknown name {name!r}{suggest(name, pool | defs.names(), pool)} (in "
+                f"unknown name {name!r}{did_you_mean(name, pool | defs.names(), pool)} (in "
                 f"{self.context} context the names are pool columns, lists, maps, tables, "
                 "conditions and values"
                 + (", and member fields as member.NAME)" if self.context == MEMBER else ")"),
@@ -421,9 +410,11 @@ class _Build:
             else "in association context the names are attributes, roles, built-ins "
             "(first_member, candidate, asn_type, ...), lists, maps and tables"
         )
+        if name == "first":  # rule language 0.x's name
+            where = "the first member is 'first_member' in rule language 1.0"
         raise CompileError(
             "ASN202",
-            f"unknown name {name!r}{suggest(name, known)} ({where})",
+            f"unknown name {name!r}{did_you_mean(name, known)} ({where})",
             node.line,
             node.col,
         )
@@ -509,7 +500,7 @@ class _Build:
         if function is None:
             raise CompileError(
                 "ASN203",
-                f"unknown function {node.function!r}{suggest(node.function, FUNCTIONS)}"
+                f"unknown function {node.function!r}{did_you_mean(node.function, FUNCTIONS)}"
                 f" (known functions: {', '.join(sorted(FUNCTIONS))})",
                 node.line,
                 node.col,

@@ -308,7 +308,7 @@ def gather(file: RuleFile, ctx: Context, chain: tuple[Path, ...] = ()) -> list[R
             target = resolve_ruleset_path(name)
         if target.resolve() in chain or target.resolve() == file.path.resolve():
             ctx.diagnostics.append(
-                file.source.diagnostic(("include", i), "ASN002", f"{name!r} includes itself")
+                file.source.diagnostic(("include", i), "ASN003", f"{name!r} includes itself")
             )
             continue
         if not target.is_file():
@@ -322,7 +322,7 @@ def gather(file: RuleFile, ctx: Context, chain: tuple[Path, ...] = ()) -> list[R
         if included is None or included.broken:
             ctx.diagnostics.append(
                 file.source.diagnostic(
-                    ("include", i), "ASN002", f"included file {name!r} has errors"
+                    ("include", i), "ASN004", f"included file {name!r} has errors"
                 )
             )
         if included is None:

@@ -8,16 +8,19 @@ never take a file's ``defaults``: they are blocks that defaults and rules start 
 
 from __future__ import annotations
 
+from asnrules.diagnostics import Severity
 from asnrules.language.definitions import Catalog
 from asnrules.language.documents import Located
 from asnrules.language.loadstate import LoadState
-from asnrules.language.merging import combine
+from asnrules.language.merging import combine, roles_of
 from asnrules.language.models import Rule as RuleModel
 from asnrules.language.positions import SourceMap
 from asnrules.language.suggest import did_you_mean
 
 Fields = dict[str, Located]
 _NOT_FIELDS = ("extends", "description", "replace")
+_AFTER = "(generate -r stage3 -r this.yaml; lint stage3 this.yaml)"
+"""How a file is loaded after the ruleset whose rules it extends."""
 
 
 class Inheritance:
@@ -52,7 +55,21 @@ class Inheritance:
             if inherited is None:
                 return None
             fields = combine(fields, inherited)
-        return combine(fields, own_fields(where), rule.replace)
+        own = own_fields(where)
+        self._warn_near_roles(fields.get("members"), own.get("members"))
+        return combine(fields, own, rule.replace)
+
+    def _warn_near_roles(self, inherited: Located | None, own: Located | None) -> None:
+        """ASN704 for a new role named like an inherited one (a misspelled role adds one)."""
+        before = roles_of(inherited)
+        for name, parts in roles_of(own).items():
+            hint = did_you_mean(name, before) if before and name not in before else ""
+            if hint:
+                message = (
+                    f"role {name!r} is not inherited, so it is a new role, tried after "
+                    f"{', '.join(before)}{hint}"
+                )
+                self.state.at(parts.where, "ASN704", message, key=True, severity=Severity.WARNING)
 
     def _base(
         self, name: str, where: Located, base_loc: Located, chain: tuple[int, ...]
@@ -64,12 +81,15 @@ class Inheritance:
         if base is None and base_name == name:
             message = (
                 f"rule {name!r} extends itself, and no earlier ruleset defines it: load "
-                "this file after the one that does (-r stage3 -r this.yaml) or include that"
+                f"this file after the one that does {_AFTER} or include that"
             )
             self.state.report(base_loc, "ASN307", message)
             return None
         if base is None:
-            hint = did_you_mean(base_name, bases)
+            hint = did_you_mean(base_name, bases) or (
+                ": a rule or base of another file is known when this file includes it, or "
+                f"comes after it {_AFTER}"
+            )
             self.state.report(base_loc, "ASN306", f"unknown rule or base {base_name!r}{hint}")
             return None
         if id(base) in chain or base is where:

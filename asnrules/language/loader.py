@@ -35,6 +35,7 @@ def load_rulesets(
     *,
     collect: bool = False,
     context: Context | None = None,
+    earlier: list[RuleFile] | None = None,
 ) -> tuple[Ruleset, list[Diagnostic]]:
     """Load and compile rule files into one :class:`Ruleset`.
 
@@ -47,6 +48,10 @@ def load_rulesets(
         Gather every problem instead of raising on the first file with errors.
     context : Context, optional
         Where the load records the files and expressions it read (``lint --pool``).
+    earlier : list of RuleFile, optional
+        Files read by earlier loads, which an overlay among ``paths`` extends as if they
+        were earlier ``-r`` files (lint checks each file on its own, in ``-r`` order); the
+        files read here are appended to it.
 
     Returns
     -------
@@ -59,19 +64,21 @@ def load_rulesets(
         Without ``collect``, when any file has a problem.
     """
     try:
-        return _load_rulesets(paths, collect, context)
+        return _load_rulesets(paths, collect, context, [] if earlier is None else earlier)
     finally:
         parsecache.save()
 
 
 def _load_rulesets(
-    paths: Sequence[str | Path] | None, collect: bool, context: Context | None
+    paths: Sequence[str | Path] | None,
+    collect: bool,
+    context: Context | None,
+    earlier: list[RuleFile],
 ) -> tuple[Ruleset, list[Diagnostic]]:
     names = list(paths) if paths else list(DEFAULT_RULESETS)
     ctx = context if context is not None else Context()
     ruleset = Ruleset()
     loaded: set[Path] = set()
-    earlier: list[RuleFile] = []
     for name in names:
         path = resolve_ruleset_path(name)
         if path.is_file() and path.resolve() in loaded:
@@ -102,8 +109,9 @@ def _load_into(
     """Compile one ``-r`` file into ``ruleset``; return the files it read.
 
     A rule that extends its own name, with no such rule in its own includes, extends the
-    rule of an earlier ``-r`` file (an overlay): the earlier files' definitions are then
-    read first, as if included.
+    rule of an earlier ``-r`` file (an overlay); so does a rule or base extending a name
+    its own files do not define. The earlier files' definitions are then read first, as
+    if included.
     """
     if not path.is_file():
         bundled = ", ".join(sorted(bundled_rulesets()))
@@ -116,7 +124,9 @@ def _load_into(
         return []
     files = gather(file, ctx)
     own = {n for f in files[:-1] for n in f.document.rules}
-    if any(n in r.extends and n not in own for n, r in file.document.rules.items()):
+    known = {n for f in files for n in (*f.document.rules, *f.document.bases)}
+    pieces = {**file.document.bases, **file.document.rules}.items()
+    if any(b not in known or (b == n and n not in own) for n, r in pieces for b in r.extends):
         files = [f for f in earlier if f not in files] + files
     RuleCompiler(LoadState(files, ctx, ruleset)).compile_file()
     return files

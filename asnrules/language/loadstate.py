@@ -100,7 +100,7 @@ class LoadState:
         try:
             return ex.parse(str(where.value))
         except ex.ExpressionSyntaxError as exc:
-            self.report(where, exc.code, exc.message, exc.line, exc.col)
+            self.report(where, exc.code, exc.message + _split_hint(where), exc.line, exc.col)
             return None
 
     def expr(
@@ -171,3 +171,24 @@ def origin(where: Located, text: str | None = None) -> Origin:
     pos = where.source.locate(where.path)
     shown = str(where.value) if text is None else text
     return Origin(shown, where.source.path, pos.line, pos.col)
+
+
+def _split_hint(where: Located) -> str:
+    """A hint when YAML split an item of a flow list at a comma inside the expression.
+
+    ``select: [first_set(a, b) == 'x']`` is the two items ``first_set(a`` and
+    ``b) == 'x'``: the first is reported with this hint.
+    """
+    text = str(where.value)
+    if not where.path or not isinstance(where.path[-1], int) or "\n" in text:
+        return ""
+    if text.count("(") <= text.count(")") and text.count("[") <= text.count("]"):
+        return ""
+    pos = where.source.locate(where.path)
+    rest = where.source.line_text(pos.line)[pos.col - 1 + len(text) :]
+    if not rest.lstrip().startswith(","):
+        return ""
+    return (
+        "; in a flow list [...] a comma ends the item: quote the item "
+        '("...") or write the list as a block list (- item)'
+    )

@@ -175,7 +175,10 @@ class Document(_Model):
     description: str | None = None
     include: list[str] = Field(default_factory=list, description="Definition files to read first.")
     not_set: list[str] | None = Field(default=None, description="Values that mean 'absent'.")
-    identity: str | None = Field(default=None, description="Column identifying an exposure.")
+    identity: str | None = Field(
+        default=None,
+        description="Column identifying an exposure (default: none, a row is its pool row).",
+    )
     candidates: Candidates | None = None
     columns: list[str] = Field(default_factory=list, description="Known pool columns.")
     optional_columns: list[str] = Field(

@@ -69,7 +69,7 @@ class RuleCompiler:
             state.expr(Located(text, main.source, ("final_pass", i)))
             for i, text in enumerate(main.document.final_pass)
         ]
-        ruleset.reoffers = (*ruleset.reoffers, *(c for c in final_pass if c is not None))
+        ruleset.final_pass = (*ruleset.final_pass, *(c for c in final_pass if c is not None))
 
     def _deduplication(self) -> tuple[str, ...]:
         """The stage's de-duplication rules (``deduplicate``; default: true)."""

@@ -53,7 +53,7 @@ def warn_rule(state: LoadState, name: str, where: Located, fields: Fields) -> No
         state.at(
             where,
             "ASN701",
-            f"rule {name!r} has no {' and no '.join(missing)} fields: "
+            f"rule {name!r} has no {' and no '.join(missing)}: "
             + "; ".join(_NO_FIELD_EFFECT[k] for k in missing)
             + " (extend a rule, a base or a defaults that gives them)",
             key=True,

@@ -1,4 +1,4 @@
-"""The bodies of the toolbox commands; :mod:`asnrules.cli.main` only declares their options.
+"""The bodies of the toolbox commands; :mod:`asnrules.cli.toolbox` only declares their options.
 
 Each function prints diagnostics to standard error and ends with ``typer.Exit``: 0 on
 success, 1 when the inputs are found different or invalid, 2 on a usage error or an
@@ -134,6 +134,7 @@ def report_main(
     all_candidates: bool,
     version_id: str | None,
     delimiter: str,
+    ignore_default: bool = False,
 ) -> None:
     """Write the HTML report of a pool (``asnrules report``)."""
     from asnrules.api import run
@@ -149,11 +150,14 @@ def report_main(
             "version_id": version_id,
             "delimiter": delimiter,
         }
-        ruleset, notes = load_rulesets(rule_files(rulesets, False))
+        ruleset, notes = load_rulesets(rule_files(rulesets, ignore_default))
         result = run(pool, ruleset=ruleset, **options)
         result.warnings[:0] = notes
-        columns = [ruleset.identity, *ruleset.required_columns, *sorted(ruleset.optional_columns)]
-        reasons = _orphan_reasons(pool, result.orphans, rulesets, options)
+        named = [ruleset.identity] if ruleset.identity is not None else []
+        columns = [*named, *ruleset.required_columns, *sorted(ruleset.optional_columns)]
+        reasons = _orphan_reasons(
+            pool, result.orphans, rulesets, {**options, "ignore_default": ignore_default}
+        )
         page = render_report(
             result,
             pool_name=pool.name,

@@ -68,7 +68,7 @@ def read_header(path: str) -> dict[str, str]:
     Raises
     ------
     AsnRulesError
-        ASN930 when the file cannot be read as FITS.
+        ASN930 when the file is missing or cannot be opened, ASN933 when it is not FITS.
     """
     from astropy.io import fits
 
@@ -76,8 +76,12 @@ def read_header(path: str) -> dict[str, str]:
         header = fits.getheader(path, 0)
     except FileNotFoundError:
         raise error(path, "ASN930", "no such FITS file") from None
+    except (IsADirectoryError, PermissionError) as exc:
+        raise error(path, "ASN930", f"cannot open the file: {exc.strerror}") from None
     except (OSError, ValueError) as exc:
-        raise error(path, "ASN930", f"cannot read a FITS primary header: {exc}") from None
+        raise error(
+            path, "ASN933", f"not a FITS file: cannot read a primary header: {exc}"
+        ) from None
     values = {
         str(key).lower(): str(value) for key, value in header.items() if key not in IGNORED_CARDS
     }
@@ -112,8 +116,8 @@ def make_pool(
     Raises
     ------
     AsnRulesError
-        ASN930 for an unreadable file, ASN931 when a header lacks ``OBSERVTN`` or
-        ``TARGNAME``, ASN932 for a bad ``--asn-candidate``.
+        ASN930 for a missing file, ASN933 for one that is not FITS, ASN931 when a header
+        lacks ``OBSERVTN`` or ``TARGNAME``, ASN932 for a bad ``--asn-candidate``.
     """
     from astropy.table import Table
 

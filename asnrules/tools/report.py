@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from asnrules import __version__
+from asnrules.engine.association import Member
 
 TEMPLATE = Path(__file__).with_name("report_template.html")
 DEFAULT_REASON = "no rule selected it"
@@ -47,7 +48,7 @@ def render_report(
     pool_name: str,
     columns: Sequence[str] | None = None,
     reasons: Mapping[int, str] | None = None,
-    identity: str = "filename",
+    identity: str | None = None,
 ) -> str:
     """Render the report page.
 
@@ -61,8 +62,10 @@ def render_report(
         Pool columns to show in the rows table (default: every column).
     reasons : mapping of int to str, optional
         Why an orphan row (by pool row index) joined no association.
-    identity : str
-        The column naming an exposure: members are traced back to rows by its value.
+    identity : str, optional
+        The column naming an exposure: members are traced back to the rows of their
+        value (a pool may hold an exposure twice). Without it, to the row they came from,
+        and orphans are named by the first column shown.
 
     Returns
     -------
@@ -70,15 +73,16 @@ def render_report(
         The HTML page.
     """
     rows: list[dict[str, str]] = result.rows
-    index_of = _row_index(rows, identity)
+    rows_of = _rows_of(rows, identity)
     file_names = [name for name, _ in result.files]
     joined: dict[int, list[int]] = defaultdict(list)
     for k, asn in enumerate(result.associations):
         for member in asn.members:
-            for i in index_of.get(member.row.get(identity, ""), ()):
+            for i in rows_of(member):
                 if k not in joined[i]:
                     joined[i].append(k)
     shown = _row_columns(result.columns, columns)
+    name_column = identity or (shown[0] if shown else "")
     orphans = set(result.orphans)
     rules = list(dict.fromkeys(asn.rule.name for asn in result.associations))
 
@@ -105,8 +109,7 @@ def render_report(
     for rule in rules:
         first = result.associations[by_rule[rule][0]]
         items = "".join(
-            _association(k, result.associations[k], file_names[k], index_of, identity)
-            for k in by_rule[rule]
+            _association(k, result.associations[k], file_names[k], rows_of) for k in by_rule[rule]
         )
         groups.append(
             f'<div class="rule-group" data-rule="{_e(rule)}"><h3>{_e(rule)} '
@@ -116,12 +119,12 @@ def render_report(
 
     orphan_rows = "".join(
         f'<tr class="orphan-row"><td><a href="#row-{i}">{i + 1}</a></td>'
-        f"<td>{_e(rows[i].get(identity, ''))}</td>"
+        f"<td>{_e(rows[i].get(name_column, ''))}</td>"
         f"<td>{_e((reasons or {}).get(i, DEFAULT_REASON))}</td></tr>"
         for i in result.orphans
     )
     orphans_html = (
-        f"<table><thead><tr><th>#</th><th>{_e(identity)}</th><th>reason</th></tr></thead>"
+        f"<table><thead><tr><th>#</th><th>{_e(name_column)}</th><th>reason</th></tr></thead>"
         f"<tbody>{orphan_rows}</tbody></table>"
         if result.orphans
         else '<p class="muted">Every row joined an association.</p>'
@@ -147,26 +150,26 @@ def render_report(
     return re.sub(r"\{\{([A-Z_]+)\}\}", lambda m: parts[m.group(1)], template)
 
 
-def _row_index(rows: Sequence[Mapping[str, str]], identity: str) -> dict[str, list[int]]:
-    """Row indexes by identity value (a pool may hold the same exposure twice)."""
+def _rows_of(
+    rows: Sequence[Mapping[str, str]], identity: str | None
+) -> Callable[[Member], Sequence[int]]:
+    """The pool rows a member stands for: those of its identity value, else its own row."""
+    if identity is None:
+        return lambda member: () if member.source is None else (member.source,)
     index: dict[str, list[int]] = defaultdict(list)
     for i, row in enumerate(rows):
         index[row.get(identity, "")].append(i)
-    return index
+    return lambda member: index.get(member.row.get(identity, ""), ())
 
 
 def _association(
-    k: int, asn: Any, file_name: str, index_of: Mapping[str, list[int]], identity: str
+    k: int, asn: Any, file_name: str, rows_of: Callable[[Member], Sequence[int]]
 ) -> str:
     """One association: a collapsible block with its product and members."""
     members = "".join(
         "<tr>"
         f"<td>{_e(m.fields.get('expname', ''))}</td><td>{_e(m.fields.get('exptype', ''))}</td>"
-        "<td>"
-        + " ".join(
-            f'<a href="#row-{i}">{i + 1}</a>' for i in index_of.get(m.row.get(identity, ""), ())
-        )
-        + "</td></tr>"
+        "<td>" + " ".join(f'<a href="#row-{i}">{i + 1}</a>' for i in rows_of(m)) + "</td></tr>"
         for m in asn.members
     )
     product = asn.builtins.get("product", "")

@@ -93,14 +93,23 @@ def absent_share_columns(
 
 
 def _count_selected(
-    rule: Rule, role: Role | None, rows: Sequence[dict[str, str]], not_set: frozenset[str]
+    rule: Rule,
+    role: Role | None,
+    rows: Sequence[dict[str, str]],
+    not_set: frozenset[str],
+    roles_too: bool = True,
 ) -> int:
-    """Rows the rule selects that could play ``role`` (any role when ``None``)."""
-    roles = [role] if role is not None else list(rule.roles)
+    """Rows the rule selects that could play ``role`` (when ``None``: start an association).
+
+    With ``roles_too`` false, the rows the rule's ``select`` takes, whatever the roles.
+    """
+    roles = [role] if role is not None else [r for r in rule.roles if r.creates]
 
     def takes(scope: Scope) -> bool:
         if rule.select is not None and not scope.truth(rule.select(scope)):
             return False
+        if not roles_too:
+            return True
         return any(r.when is None or scope.truth(r.when(scope)) for r in roles)
 
     return sum(1 for row in rows if takes(Scope(row, not_set)))
@@ -117,7 +126,7 @@ def no_member_fields(ruleset: Ruleset, associations: Sequence[Association]) -> l
             ruleset.rules[name].origin,
             "ASN602",
             f"rule {name!r} has no member fields: its {count} association(s) write every "
-            "member as {}; add 'member:' fields (or extend a rule that has them)",
+            "member as {}; add 'member_fields' (or extend a rule or base that has them)",
         )
         for name, count in made.items()
         if name in ruleset.rules
@@ -142,13 +151,23 @@ def idle_own_rules(
         selected = _count_selected(rule, None, rows, ruleset.not_set)
         if selected:
             why = (
-                f"{selected} of {len(rows)} row(s) pass its select and a role's condition, "
-                "but no association of it was kept (asnrules explain POOL ROW says why)"
+                f"{selected} of {len(rows)} row(s) pass its select and the condition of a "
+                "role that starts associations, but no association of it was kept "
+                "(asnrules explain POOL ROW says why)"
             )
+        elif rule.select is not None and not _count_selected(
+            rule, None, rows, ruleset.not_set, roles_too=False
+        ):
+            checks = "; ".join(o.text for _, o in rule.selects)
+            why = f"no row of {len(rows)} passes its select (check the values in {checks})"
         else:
-            why = f"no row of {len(rows)} passes its select and a role's condition"
-            if rule.selects:
-                why += f" (check the values in {'; '.join(o.text for _, o in rule.selects)})"
+            whens = "; ".join(r.origin.text for r in rule.roles if r.creates and r.origin)
+            why = (
+                f"no row of {len(rows)} passes its select and the condition of a role that "
+                "starts associations"
+            )
+            if whens:
+                why += f" (check the values in the roles' when: {whens})"
         found.append(warning(rule.origin, "ASN606", f"rule {name!r} made no association: {why}"))
     return found
 
