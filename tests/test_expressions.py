@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
+from asnrules.engine.scope import Scope
 from asnrules.language import compiler, expressions
 from asnrules.language.functions import FUNCTIONS, ROW
 
@@ -62,7 +63,7 @@ def test_cases_are_well_formed() -> None:
 @pytest.mark.parametrize("case", _params([c for c in CASES if "error" not in c]))
 def test_value(case: dict[str, Any]) -> None:
     row = case.get("row", {})
-    scope = compiler.Scope(dict(row), NOT_SET)
+    scope = Scope(dict(row), NOT_SET)
     result = _plain(_compile(case)(scope))
     if "expect" in case:
         expect = case["expect"]
@@ -125,8 +126,8 @@ def test_columns_used_are_recorded() -> None:
 def test_default_not_set() -> None:
     fn = compiler.Compiler(compiler.Definitions()).compile(expressions.parse("not flag"))
     # 'f' is set unless the ruleset says otherwise
-    assert fn(compiler.Scope({"flag": "f"})) is False
-    assert fn(compiler.Scope({"flag": "null"})) is True
+    assert fn(Scope({"flag": "f"})) is False
+    assert fn(Scope({"flag": "null"})) is True
 
 
 @pytest.mark.parametrize(

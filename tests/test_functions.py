@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from asnrules.engine import hooks
+from asnrules.engine.scope import Scope
 from asnrules.language import compiler, expressions
 from asnrules.language.functions import ASSOCIATION, FUNCTIONS, ROW
 
@@ -89,9 +90,9 @@ def test_row_example_gives_its_result(name: str) -> None:
     node = expressions.parse(FUNCTIONS[name].example)
     fn = compiler.Compiler(compiler.Definitions()).compile(node, ROW)
     absent, present = EXAMPLE_RESULTS[name]
-    assert fn(compiler.Scope({})) == absent
-    assert fn(compiler.Scope(dict(EXAMPLE_ROW))) == present
-    assert type(fn(compiler.Scope(dict(EXAMPLE_ROW)))) is type(present)
+    assert fn(Scope({})) == absent
+    assert fn(Scope(dict(EXAMPLE_ROW))) == present
+    assert type(fn(Scope(dict(EXAMPLE_ROW)))) is type(present)
 
 
 @pytest.mark.parametrize("name", ASSOCIATION_ONLY)
