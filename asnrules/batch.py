@@ -235,7 +235,7 @@ def _on_dask(
                 n_workers=workers or os.cpu_count() or 1,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",  # any free port: 8787 may be taken
             )
             client = Client(cluster)
         else:

@@ -132,7 +132,7 @@ def dask_scheduler() -> object:
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address=":0",  # any free port: a fixed one may be taken
     )
     yield cluster.scheduler_address
     cluster.close()
