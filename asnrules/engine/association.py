@@ -8,7 +8,7 @@ that association-context expressions ask (``values``, ``first_of``, ``builtins``
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeAlias
 
@@ -37,7 +37,7 @@ class Member:
     ``fields`` may be shared with other members of the same row: read it, never change it.
     """
 
-    row: dict[str, str]
+    row: Mapping[str, str]
     role: str
     fields: dict[str, Any]
     source: int | None = None

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 from asnrules.diagnostics import Diagnostic, Severity
 from asnrules.engine.association import Candidate
@@ -132,3 +133,74 @@ def candidates_in_order(cells: Sequence[list[Candidate]]) -> list[Candidate]:
 def rewrite(candidate: Candidate) -> str:
     """The cell value rows carry inside a candidate's own run."""
     return f"[('{candidate.id}', '{candidate.type}')]"
+
+
+class CellView(Mapping[str, str]):
+    """A pool row as one candidate's run sees it: its candidate cell reads ``cell``.
+
+    A read-only view over the row (nothing is copied): every other column reads the row's
+    own value. It compares equal to a dict of the same content, and ``dict(view)`` or
+    ``{**view}`` gives that dict.
+
+    Parameters
+    ----------
+    row : mapping
+        The pool row (not changed, and kept by reference).
+    column : str
+        The candidate column.
+    cell : str
+        What the candidate column reads in the view.
+    """
+
+    __slots__ = ("cell", "column", "row")
+
+    row: Mapping[str, str]
+    column: str
+    cell: str
+
+    def __init__(self, row: Mapping[str, str], column: str, cell: str) -> None:
+        self.row = row
+        self.column = column
+        self.cell = cell
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value of ``key`` (``default`` when the row has no such column)."""
+        if key == self.column:
+            return self.cell
+        return self.row.get(key, default)
+
+    def cells(self, columns: tuple[str, ...]) -> tuple[str | None, ...]:
+        """The values of ``columns``, in order (``None``: no such column), as one tuple."""
+        found = tuple(map(self.row.get, columns))
+        if self.column not in columns:
+            return found
+        pairs = zip(columns, found, strict=True)
+        return tuple(self.cell if c == self.column else v for c, v in pairs)
+
+    def __getitem__(self, key: str) -> str:
+        if key == self.column:
+            return self.cell
+        return self.row[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key == self.column or key in self.row
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.row
+        if self.column not in self.row:
+            yield self.column
+
+    def __len__(self) -> int:
+        return len(self.row) + (self.column not in self.row)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+def in_run(row: Mapping[str, str], column: str, cell: str) -> Mapping[str, str]:
+    """The row as a candidate's run sees it: its cell naming only that candidate.
+
+    A row whose cell already reads so is used as it is; any other is seen through a
+    :class:`CellView` (no copy).
+    """
+    return row if row.get(column) == cell else CellView(row, column, cell)

@@ -16,7 +16,7 @@ from typing import Any
 
 from asnrules.diagnostics import AsnRulesError, Diagnostic, Severity
 from asnrules.engine.association import Association, Candidate
-from asnrules.engine.candidates import candidates_in_order, parse_cell, rewrite
+from asnrules.engine.candidates import candidates_in_order, in_run, parse_cell, rewrite
 from asnrules.engine.finalize import finalize_stage
 from asnrules.engine.matching import Run
 from asnrules.engine.merge import merge_associations
@@ -175,7 +175,7 @@ def generate(
             assert column is not None  # a candidate was read from it
             cell = rewrite(candidate)
             origins = list(dict.fromkeys(rows_of[candidate]))
-            sub = [_in_run(rows[i], column, cell) for i in origins]
+            sub = [in_run(rows[i], column, cell) for i in origins]
             run = Run(ruleset, sub, candidate, CANDIDATE_RUN, serials, tracer, facts, origins)
             made.extend(run.generate())
     if options.discover and options.candidate_ids is None and not options.per_pool:
@@ -197,14 +197,6 @@ def generate(
             )
         )
     return _kept(result, ruleset, options)
-
-
-def _in_run(row: dict[str, str], column: str, cell: str) -> dict[str, str]:
-    """The row as a candidate's run sees it: its cell naming only that candidate.
-
-    A row whose cell already reads so is used as it is (no copy).
-    """
-    return row if row.get(column) == cell else {**row, column: cell}
 
 
 def _kept(associations: list[Association], ruleset: Ruleset, options: Options) -> list[Association]:

@@ -11,7 +11,7 @@ schedule rows for a later pass.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -128,7 +128,7 @@ class Run:
     def __init__(
         self,
         ruleset: Ruleset,
-        rows: Sequence[dict[str, str]],
+        rows: Sequence[Mapping[str, str]],
         candidate: Candidate,
         run: str,
         serials: Iterator[int],
@@ -286,7 +286,7 @@ class Run:
             self.tracer.rejected(self, i, rule, asn, _roles_rejection(notes))
         return None
 
-    def _differs(self, role: Role, row: dict[str, str], pins: dict[str, str]) -> bool:
+    def _differs(self, role: Role, row: Mapping[str, str], pins: dict[str, str]) -> bool:
         """The row has each ``differs`` attribute, unlike the value the association pinned."""
         for attribute in role.differs:
             text = self.facts.text(attribute, row)
@@ -294,7 +294,7 @@ class Run:
                 return False
         return True
 
-    def _linked(self, role: Role, row: dict[str, str], asn: Association | None) -> bool:
+    def _linked(self, role: Role, row: Mapping[str, str], asn: Association | None) -> bool:
         if asn is None:
             return False
         for attribute in role.link:
@@ -305,7 +305,7 @@ class Run:
         return True
 
     def _rejection(
-        self, attribute: Attribute, row: dict[str, str], pins: dict[str, str]
+        self, attribute: Attribute, row: Mapping[str, str], pins: dict[str, str]
     ) -> Rejection:
         """A rejection naming ``attribute``, this row's value and the association's."""
         text = self.facts.text(attribute, row)
@@ -331,7 +331,7 @@ class Run:
         asn.identities.add(identity)
         self.identities[name].add(identity)
 
-    def _spell(self, asn: Association, role: Role, row: dict[str, str]) -> None:
+    def _spell(self, asn: Association, role: Role, row: Mapping[str, str]) -> None:
         """Keep how the row writes the values it pins and records (``case: keep``)."""
         for attribute in (*asn.rule.share, *role.share, *role.record):
             text = self.facts.text(attribute, row)

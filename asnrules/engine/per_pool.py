@@ -29,12 +29,12 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 
 from asnrules.engine.association import Association, Candidate
-from asnrules.engine.candidates import parse_cell
+from asnrules.engine.candidates import CellView, parse_cell
 from asnrules.engine.matching import Pass, Run, _Queue
 from asnrules.engine.ruleset import Ruleset
 
@@ -82,7 +82,7 @@ class PoolRun(Run):
     def __init__(
         self,
         ruleset: Ruleset,
-        rows: Sequence[dict[str, str]],
+        rows: Sequence[Mapping[str, str]],
         serials: Iterator[int],
         discover: bool = True,
         candidate_ids: Sequence[str] | None = None,
@@ -108,7 +108,8 @@ class PoolRun(Run):
         """Index of the copy of row ``i`` whose cell names only ``candidate``."""
         found = self.copies.get((i, candidate))
         if found is None:
-            row = {**self.rows[i], self.column: f"('{candidate.id}', '{candidate.type}')"}
+            cell = f"('{candidate.id}', '{candidate.type}')"
+            row = CellView(self.rows[i], self.column, cell)
             assert isinstance(self.rows, list)
             self.rows.append(row)
             self.origins.append(self.origins[i])

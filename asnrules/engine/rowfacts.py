@@ -15,15 +15,16 @@ one whose values hardly ever repeat (a file name) stops being kept after a while
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from asnrules.engine.association import Association
+from asnrules.engine.candidates import CellView
 from asnrules.engine.ruleset import Attribute, Role, Rule, Ruleset
 from asnrules.engine.scope import MEMBER_READ, Compiled, Scope, columns_read
 from asnrules.engine.values import as_text, is_set
 
-Row = dict[str, str]
+Row = Mapping[str, str]
 
 _MISSING = object()
 _MOST = 4096
@@ -53,7 +54,12 @@ class _Memo:
         columns = self.columns
         if columns is None:
             return self.compute(row)
-        key = tuple(map(row.get, columns))
+        if type(row) is not CellView:
+            key = tuple(map(row.get, columns))
+        elif row.column in columns:
+            key = row.cells(columns)
+        else:  # the columns of the row under the view, read at C speed
+            key = tuple(map(row.row.get, columns))
         self.calls += 1
         value = self.table.get(key, _MISSING)
         if value is not _MISSING:
@@ -367,7 +373,7 @@ class MemberFields:
         self,
         rule: Rule,
         role: Role,
-        row: dict[str, str],
+        row: Mapping[str, str],
         not_set: frozenset[str],
         asn: Association | None,
     ) -> None:

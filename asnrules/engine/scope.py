@@ -7,7 +7,7 @@ the engine runs without the parser, the models or YAML.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from asnrules.engine.values import DEFAULT_NOT_SET, is_set
@@ -43,7 +43,7 @@ class Scope:
 
     def __init__(
         self,
-        row: dict[str, str] | None = None,
+        row: Mapping[str, str] | None = None,
         not_set: Collection[str] = DEFAULT_NOT_SET,
         member: Any = None,
         asn: Any = None,
@@ -82,7 +82,7 @@ class RecordingRow(dict):  # type: ignore[type-arg]
     nothing when it is not asked for.
     """
 
-    def __init__(self, row: dict[str, str]) -> None:
+    def __init__(self, row: Mapping[str, str]) -> None:
         super().__init__(row)
         self.read: dict[str, str | None] = {}
 
