@@ -556,3 +556,25 @@ def test_cli_print_names_each_of_several_files(tmp_path: Path) -> None:
         f"# asnrules upgrade: {first}\nasnrules: 1.0\n"
         f"\n# asnrules upgrade: {second}\nasnrules: 1.0\nname: b\n"
     )
+
+
+def test_an_interrupted_write_replaces_nothing_and_leaves_no_staged_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from asnrules.cli import upgrade as command
+
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text("a: 1\n")
+    second.write_text("b: 1\n")
+    real = command._staged
+
+    def staged(path: Path, text: str) -> str:
+        if path == second:
+            raise KeyboardInterrupt
+        return real(path, text)
+
+    monkeypatch.setattr(command, "_staged", staged)
+    with pytest.raises(KeyboardInterrupt):
+        command.replace_texts([(first, "a: 2\n"), (second, "b: 2\n")])
+    assert (first.read_text(), second.read_text()) == ("a: 1\n", "b: 1\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "b.yaml"]

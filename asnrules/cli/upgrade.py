@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from asnrules.diagnostics import AsnRulesError, Diagnostic, render
+from asnrules.io.writing import signals_held
 from asnrules.language.upgrade import Upgrade, upgrade_file
 
 
@@ -67,7 +68,9 @@ def replace_texts(files: list[tuple[Path, str]]) -> None:
     """Replace each file by its text, keeping its permissions; all or (nearly) nothing.
 
     Every new text is first written next to its file; only when all are written are the
-    files replaced, each atomically. When a text cannot be written, none is replaced.
+    files replaced, each atomically, with SIGINT and SIGTERM held back while they are
+    (:func:`asnrules.io.writing.signals_held`). When a text cannot be written, or the run is
+    interrupted while they are, none is replaced and no staged text is left behind.
 
     Raises
     ------
@@ -78,13 +81,15 @@ def replace_texts(files: list[tuple[Path, str]]) -> None:
     try:
         for path, text in files:
             staged.append((_staged(path, text), path))
-    except OSError as exc:
+    except BaseException as exc:
         for temporary, _ in staged:
             Path(temporary).unlink(missing_ok=True)
-        exc.filename = exc.filename or str(path)
+        if isinstance(exc, OSError):
+            exc.filename = exc.filename or str(path)
         raise
-    for temporary, path in staged:
-        os.replace(temporary, path)
+    with signals_held():
+        for temporary, path in staged:
+            os.replace(temporary, path)
 
 
 def _staged(path: Path, text: str) -> str:

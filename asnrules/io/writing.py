@@ -334,7 +334,7 @@ def _commit(staging: Path, planned: Sequence[Planned], staged: Sequence[Path]) -
     backups.mkdir()
     moved: list[tuple[Planned, Path | None]] = []
     made_folders: list[Path] = []
-    with _signals_held() as pending:
+    with signals_held() as pending:
         try:
             for index, (entry, source) in enumerate(zip(planned, staged, strict=True)):
                 backup = _back_up(entry, backups / f"{index:06d}")
@@ -400,7 +400,7 @@ def _undo(moved: Sequence[tuple[Planned, Path | None]], made_folders: Sequence[P
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[Callable[[], bool]]:
+def signals_held() -> Iterator[Callable[[], bool]]:
     """Hold SIGINT and SIGTERM back; yield a function telling whether one arrived.
 
     The signals are caught by a handler that only notes them (Python runs handlers in
