@@ -47,7 +47,7 @@ from asnrules.io.pool import ROW_LINES, pool_name, pool_rows, read_pool
 from asnrules.io.poolread import read_pool_fast
 from asnrules.io.writing import WriteReport, write_set
 from asnrules.language.loader import load_rulesets
-from asnrules.modes import dms_candidate_ids, dms_requested_only, rule_files
+from asnrules.modes import candidate_options, dms_candidate_ids, dms_requested_only, rule_files
 from asnrules.options import RunOptions, add_arguments
 
 
@@ -243,19 +243,15 @@ def run(
     requested = list(ids or ())
     if dms and ids and not per_pool:
         ids = dms_candidate_ids(rows, ruleset.candidate_column, requested)
-    if ids:
-        options = Options(
-            candidate_ids=list(ids), discover=False, version_id=version_id, finalize=finalize
-        )
-    elif discover:
-        options = Options(
-            discover=True, keep_candidates=False, version_id=version_id, finalize=finalize
-        )
-    elif all_candidates:
-        options = Options(discover=False, version_id=version_id, finalize=finalize)
-    else:
-        options = Options(version_id=version_id, finalize=finalize)
-    options = replace(options, merge=merge, per_pool=per_pool)
+    options = candidate_options(
+        ids,
+        discover,
+        all_candidates,
+        version_id=version_id,
+        finalize=finalize,
+        merge=merge,
+        per_pool=per_pool,
+    )
     label = str(table.meta.get("pool_file", pool_file))
     lines = table.meta.get(ROW_LINES, ())
     warnings = [

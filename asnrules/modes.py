@@ -1,4 +1,4 @@
-"""Which rule files run (``-r``, ``--ignore-default``) and the ``--DMS`` candidate handling.
+"""Which rule files run (``-r``, ``--ignore-default``), which candidates, and ``--DMS``.
 
 The reference's meaning: its default rules always run, plus every ``-r`` file, unless
 ``--ignore-default`` is given. asnrules keeps one exception, for files written for it:
@@ -18,6 +18,7 @@ from typing import Any
 
 from asnrules.diagnostics import error
 from asnrules.engine.candidates import candidates_in_order, parse_cell
+from asnrules.engine.generator import Options
 from asnrules.resources import DEFAULT_RULESETS, bundled_rulesets
 
 BACKGROUND = "background"
@@ -62,6 +63,35 @@ def _names_a_default(files: Sequence[str | Path]) -> bool:
         if path.is_file() and path.resolve() in defaults:
             return True
     return False
+
+
+def candidate_options(
+    ids: Sequence[str] | None,
+    discover: bool,
+    all_candidates: bool,
+    *,
+    version_id: str | None,
+    finalize: bool,
+    merge: bool,
+    per_pool: bool,
+) -> Options:
+    """The engine options for ``-i``, ``--discover`` or ``--all-candidates``.
+
+    With ``ids``, only those candidates; with ``discover``, only discovered
+    associations; with ``all_candidates``, every candidate and no discovery; with none
+    of them, every candidate and discovery as well.
+    """
+    rest: dict[str, Any] = {
+        "version_id": version_id,
+        "finalize": finalize,
+        "merge": merge,
+        "per_pool": per_pool,
+    }
+    if ids:
+        return Options(candidate_ids=list(ids), discover=False, **rest)
+    if discover:
+        return Options(discover=True, keep_candidates=False, **rest)
+    return Options(discover=not all_candidates, **rest)
 
 
 def dms_candidate_ids(

@@ -111,7 +111,4 @@ def report_command(
     """Write one self-contained HTML page showing a pool's associations and orphans."""
     from asnrules.tools.cli import report_main
 
-    run_options(locals())
-    report_main(
-        pool, output, ruleset, ids, discover, all_candidates, version_id, delimiter, ignore_default
-    )
+    report_main(pool, output, run_options(locals()))

@@ -16,7 +16,6 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +33,11 @@ from asnrules.compat.documents import (
 )
 from asnrules.compat.registry import AssociationRegistry, DMSAttrConstraint, constrain_on_candidates
 from asnrules.diagnostics import AsnRulesError, render
-from asnrules.engine.generator import Options, check_columns, unknown_candidates
+from asnrules.engine.generator import check_columns, unknown_candidates
 from asnrules.engine.generator import generate as _generate
 from asnrules.io.output import orphan_rows, version_tag
 from asnrules.io.pool import NULL, ORIGINAL, pool_name, read_pool
-from asnrules.modes import dms_candidate_ids, dms_requested_only
+from asnrules.modes import candidate_options, dms_candidate_ids, dms_requested_only
 from asnrules.options import RunOptions, add_arguments
 
 Association = AsnDocument
@@ -215,22 +214,6 @@ class Main:
             )
         self.pool = pool
 
-    def _options(self, ids: list[str] | None) -> Options:
-        given = self.options
-        if ids:
-            chosen = Options(ids, False, True)
-        elif given.discover:
-            chosen = Options(None, True, False)
-        else:
-            chosen = Options(None, not given.all_candidates, True)
-        return replace(
-            chosen,
-            version_id=given.version_id,
-            finalize=not given.no_finalize,
-            merge=given.merge,
-            per_pool=given.per_pool,
-        )
-
     def generate(self) -> list[AsnDocument]:
         """Generate the associations (candidates and discovery as the options say)."""
         ruleset, given = self.registry.ruleset, self.options
@@ -243,7 +226,16 @@ class Main:
             LOG.warning("candidate %r not found in pool %s", missing, name)
         dms = given.dms and requested and not per_pool
         ids = dms_candidate_ids(self._rows, ruleset.candidate_column, requested) if dms else None
-        made = _generate(self._rows, ruleset, self._options(ids or requested), name)
+        options = candidate_options(
+            ids or requested,
+            given.discover,
+            given.all_candidates,
+            version_id=given.version_id,
+            finalize=not given.no_finalize,
+            merge=given.merge,
+            per_pool=per_pool,
+        )
+        made = _generate(self._rows, ruleset, options, name)
         if dms:
             made = dms_requested_only(made, requested)
         self.associations = wrap(made, ruleset)

@@ -16,6 +16,7 @@ import typer
 
 from asnrules.diagnostics import AsnRulesError, Diagnostic, Severity, render
 from asnrules.io.output import serialize, write_all
+from asnrules.options import RunOptions
 
 
 def _fail(exc: AsnRulesError) -> None:
@@ -125,39 +126,22 @@ def validate_main(files: Sequence[Path], fmt: str) -> None:
     raise typer.Exit(1 if errors or count == 0 else 0)
 
 
-def report_main(
-    pool: Path,
-    output: Path,
-    rulesets: Sequence[str] | None,
-    ids: Sequence[str] | None,
-    discover: bool,
-    all_candidates: bool,
-    version_id: str | None,
-    delimiter: str,
-    ignore_default: bool = False,
-) -> None:
-    """Write the HTML report of a pool (``asnrules report``)."""
+def report_main(pool: Path, output: Path, given: RunOptions) -> None:
+    """Write the HTML report of a pool (``asnrules report``) with the run options ``given``."""
     from asnrules.api import run
     from asnrules.language.loader import load_rulesets
     from asnrules.modes import rule_files
     from asnrules.tools.report import render_report
 
+    rulesets = list(given.ruleset) or None
+    options = given.run_kwargs()
     try:
-        options: dict[str, Any] = {
-            "ids": ids,
-            "discover": discover,
-            "all_candidates": all_candidates,
-            "version_id": version_id,
-            "delimiter": delimiter,
-        }
-        ruleset, notes = load_rulesets(rule_files(rulesets, ignore_default))
+        ruleset, notes = load_rulesets(rule_files(rulesets, given.ignore_default))
         result = run(pool, ruleset=ruleset, **options)
         result.warnings[:0] = notes
         named = [ruleset.identity] if ruleset.identity is not None else []
         columns = [*named, *ruleset.required_columns, *sorted(ruleset.optional_columns)]
-        reasons = _orphan_reasons(
-            pool, result.orphans, rulesets, {**options, "ignore_default": ignore_default}
-        )
+        reasons = _orphan_reasons(pool, result.orphans, rulesets, options)
         page = render_report(
             result,
             pool_name=pool.name,
