@@ -7,6 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from asnrules.cli.app import print_diagnostics
 from asnrules.diagnostics import AsnRulesError, Diagnostic, render
 from asnrules.io.writing import signals_held
 from asnrules.language.upgrade import Upgrade, upgrade_file
@@ -34,9 +35,7 @@ def run_upgrade(files: list[Path], write: bool, check: bool) -> int:
         except AsnRulesError as exc:
             problems += exc.diagnostics
     notes = [d for u in upgrades for d in u.notes]
-    if problems or notes:
-        style = "full" if sys.stderr.isatty() else "concise"
-        print(render(problems + notes, style), file=sys.stderr)
+    print_diagnostics(problems + notes)
     if problems:
         return 2
     if check:
