@@ -54,12 +54,7 @@ class _Memo:
         columns = self.columns
         if columns is None:
             return self.compute(row)
-        if type(row) is not CellView:
-            key = tuple(map(row.get, columns))
-        elif row.column in columns:
-            key = row.cells(columns)
-        else:  # the columns of the row under the view, read at C speed
-            key = tuple(map(row.row.get, columns))
+        key = row.cells(columns) if type(row) is CellView else tuple(map(row.get, columns))
         self.calls += 1
         value = self.table.get(key, _MISSING)
         if value is not _MISSING:
