@@ -31,6 +31,11 @@ def parse_cell(cell: str | None) -> list[Candidate]:
     return read_cell(cell)[0]
 
 
+def row_candidates(rows: Sequence[Mapping[str, str]], column: str | None) -> list[list[Candidate]]:
+    """The candidates each row names in ``column``, in order (``None``: no column, none)."""
+    return [parse_cell(row.get(column)) if column else [] for row in rows]
+
+
 def read_cell(cell: str | None) -> tuple[list[Candidate], list[str]]:
     """Return the candidates named by one cell, and why any part of it was refused."""
     if cell is None or cell.strip().lower() in EMPTY:

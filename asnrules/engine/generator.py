@@ -16,7 +16,7 @@ from typing import Any
 
 from asnrules.diagnostics import AsnRulesError, Diagnostic, Severity
 from asnrules.engine.association import Association, Candidate
-from asnrules.engine.candidates import candidates_in_order, in_run, parse_cell, rewrite
+from asnrules.engine.candidates import candidates_in_order, in_run, rewrite, row_candidates
 from asnrules.engine.finalize import finalize_stage
 from asnrules.engine.matching import Run
 from asnrules.engine.merge import merge_associations
@@ -152,7 +152,7 @@ def generate(
     options = options or Options()
     serials = itertools.count(1)
     column = ruleset.candidate_column
-    cells = [parse_cell(row.get(column)) if column else [] for row in rows]
+    cells = row_candidates(rows, column)
     rows_of: dict[Candidate, list[int]] = {}
     for i, found in enumerate(cells):
         for candidate in found:
@@ -255,8 +255,7 @@ def unknown_candidates(
     Per candidate an id names a candidate exactly; per pool it selects those whose text
     holds it (see :mod:`asnrules.engine.per_pool`).
     """
-    column = ruleset.candidate_column
-    every = candidates_in_order([parse_cell(r.get(column)) if column else [] for r in rows])
+    every = candidates_in_order(row_candidates(rows, ruleset.candidate_column))
     if per_pool:
         return unselected_ids(every, ids)
     known = {c.id for c in every}

@@ -21,7 +21,7 @@ A caller may instead give its own test of candidates (``selects``), and ask that
 associations *span* candidates (``spanning``): a row then joins an association when
 one of its candidates is selected, whichever candidate the association began with. An
 association whose rows came in under more than one candidate belongs, after the run, to
-the discovered candidate (its products and file names say ``a3001``); one whose rows
+the discovered candidate (the ruleset's ``discovered_id``); one whose rows
 all came in under one candidate keeps that candidate.
 """
 

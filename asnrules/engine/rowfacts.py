@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
-from asnrules.engine.association import Association
 from asnrules.engine.candidates import CellView
 from asnrules.engine.ruleset import Attribute, Role, Rule, Ruleset
 from asnrules.engine.scope import MEMBER_READ, Compiled, Scope, columns_read
@@ -54,12 +53,7 @@ class _Memo:
         columns = self.columns
         if columns is None:
             return self.compute(row)
-        if type(row) is not CellView:
-            key = tuple(map(row.get, columns))
-        elif row.column in columns:
-            key = row.cells(columns)
-        else:  # the columns of the row under the view, read at C speed
-            key = tuple(map(row.row.get, columns))
+        key = row.cells(columns) if type(row) is CellView else tuple(map(row.get, columns))
         self.calls += 1
         value = self.table.get(key, _MISSING)
         if value is not _MISSING:
@@ -232,7 +226,7 @@ class RowFacts:
         assert when is not None
 
         def compute(r: Row) -> bool:
-            fields = MemberFields(rule, role, r, not_set, None)
+            fields = MemberFields(rule, role, r, not_set)
             return is_set(when(Scope(r, not_set, fields)), not_set)
 
         return self._make(compute, [when], fields=_fields(rule, role))
@@ -284,13 +278,13 @@ class RowFacts:
         not_set, fields = self.not_set, _fields(rule, role)
 
         def one(name: str) -> Callable[[Row], Any]:
-            return lambda r: MemberFields(rule, role, r, not_set, None).get(name)
+            return lambda r: MemberFields(rule, role, r, not_set).get(name)
 
         if not _acyclic(fields, self.reads):
             # a field read while it is being computed is unset: only all in order will do
 
             def every(r: Row) -> dict[str, Any]:
-                return MemberFields(rule, role, r, not_set, None).compute()
+                return MemberFields(rule, role, r, not_set).compute()
 
             return _FieldsOf(None, [self._make(every, fields.values(), fields=fields)])
         memos = [self._make(one(n), [f], fields=fields) for n, f in fields.items()]
@@ -375,14 +369,13 @@ class MemberFields:
         role: Role,
         row: Mapping[str, str],
         not_set: frozenset[str],
-        asn: Association | None,
     ) -> None:
         self.rule = rule
         self.role = role
         self.formulas = _fields(rule, role)
         self.values: dict[str, Any] = {}
         self.active: set[str] = set()
-        self.scope = Scope(row, not_set, self, asn)
+        self.scope = Scope(row, not_set, self)
 
     def get(self, name: str) -> Any:
         """Value of field ``name`` (``role`` is the member's role)."""

@@ -69,8 +69,12 @@ class Scope:
         return len({v for v in found if self.truth(v)})
 
     def _member(self, member: Any) -> Scope:
-        fields = {"role": member.role, **member.fields}
-        return Scope(member.row, self.not_set, fields, self.asn)
+        return member_scope(member, self.not_set, self.asn)
+
+
+def member_scope(member: Any, not_set: Collection[str], asn: Any) -> Scope:
+    """The member context of a made ``member`` of ``asn``: its row, role and fields."""
+    return Scope(member.row, not_set, {"role": member.role, **member.fields}, asn)
 
 
 class RecordingRow(dict):  # type: ignore[type-arg]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from asnrules.engine.association import Association, Member
 from asnrules.engine.ruleset import Summary
-from asnrules.engine.scope import Scope
+from asnrules.engine.scope import member_scope
 
 
 def summarize(asn: Association, summary: Summary, not_set: frozenset[str]) -> Association:
@@ -23,7 +23,7 @@ def summarize(asn: Association, summary: Summary, not_set: frozenset[str]) -> As
     chosen = in_role[0]
     if summary.choose is not None:
         for member in in_role:
-            scope = Scope(member.row, not_set, {"role": member.role, **member.fields}, asn)
+            scope = member_scope(member, not_set, asn)
             if scope.truth(summary.choose(scope)):
                 chosen = member
                 break

@@ -55,9 +55,7 @@ def read_columns(attribute: Attribute, not_set: frozenset[str]) -> list[str]:
 
 def _required_shares(rule: Rule) -> list[tuple[Attribute, Role | None]]:
     """Shared attributes a row must have: the rule's and each role's, with the role."""
-    found: list[tuple[Attribute, Role | None]] = [
-        (a, None) for a in rule.share if not a.optional and a.when is None
-    ]
+    found: list[tuple[Attribute, Role | None]] = [(a, None) for a in rule.key_attributes]
     for role in rule.roles:
         found.extend((a, role) for a in role.share if not a.optional and a.when is None)
     return found

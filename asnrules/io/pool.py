@@ -252,14 +252,34 @@ def pool_rows(table: Any, fold: bool = True) -> list[dict[str, str]]:
 
     original = None if fold else (getattr(table, "meta", None) or {}).get(ORIGINAL)
     if original:
-        names = list(original)
-        cells = [[v if v.strip() else NULL for v in original[n]] for n in names]
-        return [dict(zip(names, values, strict=True)) for values in zip(*cells, strict=True)]
+        return cell_rows(list(original), original, fold=False)
     if isinstance(table, PoolData):
         return table.rows
     names = list(table.colnames)
     columns = [table[n].tolist() for n in names]
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def cell_rows(
+    names: list[str], original: dict[str, list[str]], fold: bool = True
+) -> list[dict[str, str]]:
+    """The rows of the pool's ``original`` cells, by ``names`` (one per column, in order).
+
+    Empty cells are ``null``, the others lower-cased with ``fold``, else as written; equal
+    cells share one string.
+    """
+    made: dict[str, str] = {}
+    one: dict[str, str] = {}
+    for column in original.values():
+        for cell in column:
+            if cell not in made:
+                value = (cell.lower() if fold else cell) if cell.strip() else NULL
+                made[cell] = one.setdefault(value, value)
+    value_of = made.__getitem__
+    return [
+        dict(zip(names, map(value_of, values), strict=True))
+        for values in zip(*original.values(), strict=True)
+    ]
 
 
 def pool_name(table: Table) -> str:

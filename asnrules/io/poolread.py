@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from asnrules.io.pool import (
-    NULL,
     ORIGINAL,
     ORIGINAL_NAMES,
     ROW_LINES,
     _header_names,
+    cell_rows,
     decode_lines,
     out_of_memory,
 )
@@ -53,29 +53,13 @@ class PoolData:
         """
         if self._rows is None:
             try:
-                self._rows = _folded(self.colnames, self.meta[ORIGINAL])
+                self._rows = cell_rows(self.colnames, self.meta[ORIGINAL])
             except MemoryError:
                 raise out_of_memory(Path(self.meta["pool_file"])) from None
         return self._rows
 
     def __len__(self) -> int:
         return len(self.meta[ROW_LINES])
-
-
-def _folded(keys: list[str], original: dict[str, list[str]]) -> list[dict[str, str]]:
-    """The rows of ``original`` columns lower-cased, equal cells sharing one string."""
-    lowered: dict[str, str] = {}
-    one: dict[str, str] = {}
-    for column in original.values():
-        for cell in column:
-            if cell not in lowered:
-                low = cell.lower() if cell.strip() else NULL
-                lowered[cell] = one.setdefault(low, low)
-    folded = lowered.__getitem__
-    return [
-        dict(zip(keys, map(folded, values), strict=True))
-        for values in zip(*original.values(), strict=True)
-    ]
 
 
 def read_pool_fast(path: str | Path, delimiter: str = "|", fmt: str = "ascii") -> Any:
