@@ -202,19 +202,21 @@ def _explain_row(
     names: dict[int, str],
     tracer: Tracer,
 ) -> Explanation:
-    placements = [
-        Placement(
-            names[id(asn)],
-            asn.rule.name,
-            asn.rule.asn_type,
-            member.role,
-            str(member.fields.get(_kind_field(ruleset, asn), "")),
-            _kind_field(ruleset, asn),
+    placements: list[Placement] = []
+    for asn in final:
+        kind = _kind_field(ruleset, asn)
+        placements += (
+            Placement(
+                names[id(asn)],
+                asn.rule.name,
+                asn.rule.asn_type,
+                member.role,
+                str(member.fields.get(kind, "")),
+                kind,
+            )
+            for member in asn.members
+            if member.role != "extra" and member.source in followed
         )
-        for asn in final
-        for member in asn.members
-        if member.role != "extra" and member.source in followed
-    ]
     taken = {p.rule for p in placements}
     reasons: dict[str, list[Reason]] = {}
     for rule in ruleset.rules.values():

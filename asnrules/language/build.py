@@ -104,15 +104,10 @@ class Builder:
     def _name(self, node: ex.Name) -> Compiled:
         name = node.name
         defs = self.defs
-        if name in defs.lists:
-            items = defs.lists[name]
-            return lambda s: items
-        if name in defs.maps:
-            mapping = defs.maps[name]
-            return lambda s: mapping
-        if name in defs.tables:
-            table = defs.tables[name]
-            return lambda s: table
+        constant = defs.constant(name)
+        if constant is not None:
+            value = constant[1]
+            return lambda s: value
         if self.context == ASSOCIATION:
             return self._association_name(node)
         if name == "member" and self.context == MEMBER:

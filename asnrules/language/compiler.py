@@ -43,6 +43,17 @@ class Definitions:
         """Every defined name."""
         return set(self.lists) | set(self.maps) | set(self.tables) | set(self.expressions)
 
+    def constant(self, name: str) -> tuple[Type, object] | None:
+        """The type and value of the list, map or table ``name`` (``None``: not one)."""
+        for kind, named in (
+            (Type.LIST, self.lists),
+            (Type.MAP, self.maps),
+            (Type.TABLE, self.tables),
+        ):
+            if name in named:
+                return kind, named[name]
+        return None
+
 
 BUILTIN_TYPES = {
     "candidate": Type.CANDIDATE,
@@ -168,13 +179,9 @@ class Compiler:
     ) -> Type:
         """The type of a name, looked up as the :class:`Builder` looks it up."""
         name, defs = node.name, self.definitions
-        for kind, names in (
-            (Type.LIST, defs.lists),
-            (Type.MAP, defs.maps),
-            (Type.TABLE, defs.tables),
-        ):
-            if name in names:
-                return kind
+        constant = defs.constant(name)
+        if constant is not None:
+            return constant[0]
         if context == ASSOCIATION:
             if name in attributes:
                 return Type.SET

@@ -81,6 +81,15 @@ def resolve_ruleset_path(name: str | Path) -> Path:
     return path
 
 
+def include_target(including: Path, name: str) -> Path:
+    """The file an ``include`` entry ``name`` of the file ``including`` names.
+
+    A path relative to the including file (or absolute), else a bundled ruleset.
+    """
+    target = including.parent / name
+    return target if target.is_file() else resolve_ruleset_path(name)
+
+
 def read_document(path: Path, display: str, ctx: Context) -> RuleFile | None:
     """Read and validate one rule file once per load; problems go to ``ctx``."""
     key = path.resolve() if path.exists() else path
@@ -303,9 +312,7 @@ def gather(file: RuleFile, ctx: Context, chain: tuple[Path, ...] = ()) -> list[R
     """Return ``file``'s includes (depth first, each once) followed by ``file``."""
     ordered: list[RuleFile] = []
     for i, name in enumerate(file.document.include):
-        target = (file.path.parent / name) if not Path(name).is_absolute() else Path(name)
-        if not target.is_file():
-            target = resolve_ruleset_path(name)
+        target = include_target(file.path, name)
         if target.resolve() in chain or target.resolve() == file.path.resolve():
             ctx.diagnostics.append(
                 file.source.diagnostic(("include", i), "ASN003", f"{name!r} includes itself")

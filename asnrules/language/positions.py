@@ -208,6 +208,11 @@ def _diagnostic(
     return Diagnostic(name, line, col, code, msg, source_line=text)
 
 
+def compose(text: str) -> yaml.Node | None:
+    """The node tree of ``text``, read by the parser :func:`load_yaml` uses."""
+    return yaml.compose(text, Loader=_Loader)
+
+
 def text_position(text: str, index: int) -> tuple[int, int]:
     """1-based line and column of character ``index`` of ``text``."""
     line = text.count("\n", 0, index) + 1

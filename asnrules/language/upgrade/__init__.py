@@ -26,14 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from asnrules.diagnostics import AsnRulesError, Diagnostic
-from asnrules.language.positions import load_yaml
+from asnrules.language.positions import compose, load_yaml
 from asnrules.language.upgrade.bases import move_bases
 from asnrules.language.upgrade.context import (
     included_documents,
     inherited_members,
     shared_role_names,
 )
-from asnrules.language.upgrade.edits import compose
 from asnrules.language.upgrade.rewrite import Rewrite
 
 

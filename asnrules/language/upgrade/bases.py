@@ -11,7 +11,7 @@ from __future__ import annotations
 import yaml
 
 from asnrules.diagnostics import Diagnostic
-from asnrules.language.upgrade.edits import compose
+from asnrules.language.positions import compose
 
 
 def move_bases(text: str, display: str) -> tuple[str, list[Diagnostic]]:

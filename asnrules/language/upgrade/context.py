@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from asnrules.diagnostics import AsnRulesError
-from asnrules.language.documents import resolve_ruleset_path
+from asnrules.language.documents import include_target
 from asnrules.language.positions import load_yaml
 
 
@@ -85,9 +85,7 @@ def included_documents(
     found: list[dict[str, Any]] = []
     include = data.get("include") or []
     for name in [include] if isinstance(include, str) else include:
-        target = path.parent / str(name)
-        if not target.is_file():
-            target = resolve_ruleset_path(str(name))
+        target = include_target(path, str(name))
         if not target.is_file() or target.resolve() in chain:
             continue
         try:

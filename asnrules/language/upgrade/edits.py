@@ -89,14 +89,6 @@ class Edits:
         return not before.strip() and (not after or after.startswith("#"))
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def compose(text: str) -> yaml.Node | None:
-    """The node tree of ``text``, read by the parser the loader uses (libyaml if present)."""
-    return yaml.compose(text, Loader=_LOADER)
-
-
 def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
     out, pos = [], 0
     for start, end, new in edits:
