@@ -17,7 +17,7 @@ from enum import IntEnum
 from typing import Any
 
 from asnrules.engine.association import Association, Candidate, Member
-from asnrules.engine.rowfacts import NO_ROLE, RowFacts
+from asnrules.engine.rowfacts import NO_ROLE, Entry, RowFacts
 from asnrules.engine.ruleset import Attribute, Role, Rule, Ruleset
 from asnrules.engine.scope import Scope
 from asnrules.engine.trace import Rejection, Tracer
@@ -169,34 +169,21 @@ class Run:
         return self._of_row
 
     # -- row-only facts ---------------------------------------------------------------------
-    def _selected(self, i: int, rule: Rule) -> bool:
-        return self.facts.selected(rule, self.rows[i])
+    def _entries(self, i: int, allowed: tuple[str, ...] | None) -> Sequence[Entry]:
+        """What the rules (of those ``allowed``) can do with row ``i`` (see ``RowFacts.plan``).
 
-    def _possible_roles(self, i: int, rule: Rule) -> tuple[Role, ...]:
-        """Roles whose row condition holds for row ``i``."""
-        kept = self._of(i)
-        found: tuple[Role, ...] | None = kept.get((id(rule),))
-        if found is None:
-            found = kept[(id(rule),)] = self.facts.roles(rule, self.rows[i])
-        return found
-
-    def _key(self, i: int, rule: Rule) -> tuple[str, ...] | None:
-        key = self.facts.key(rule, self.rows[i])
-        return key if isinstance(key, tuple) else None
-
-    def _names(self, i: int, allowed: tuple[str, ...] | None) -> tuple[str, ...]:
-        """The rules row ``i`` is offered to: of those ``allowed``, the ones that select it.
-
-        A rule that does not select a row can do nothing with it; only a tracer, which
-        says why each rule turned the row away, needs them all.
+        A rule that cannot take or start anything with a row is left out; only a tracer,
+        which says why each rule turned the row away, is given every rule.
         """
-        names = allowed if allowed is not None else tuple(self.ruleset.rules)
+        row = self.rows[i]
+        rules = self.ruleset.rules
         if self.tracer is not None:
-            return names
-        chosen = self.facts.rules_selecting(self.ruleset.rules, self.rows[i])
+            names = allowed if allowed is not None else tuple(rules)
+            return [self.facts.entry(n, rules[n], row) for n in names]
+        plan = self.facts.plan(rules, row)
         if allowed is None:
-            return chosen
-        return tuple(n for n in allowed if n in chosen)
+            return plan
+        return [e for e in plan if e.name in allowed]
 
     def unset_key(self, i: int, rule: Rule) -> Attribute | None:
         """The key attribute row ``i`` lacks for ``rule`` (``None``: it has them all)."""
@@ -237,8 +224,13 @@ class Run:
         return None
 
     def _match(
-        self, asn: Association | None, rule: Rule, i: int, creating: bool
+        self, asn: Association | None, entry: Entry, i: int, creating: bool
     ) -> tuple[Role, dict[str, str]] | None:
+        """The role row ``i`` takes in ``asn`` (or starts one in) and the values it pins.
+
+        ``None`` when no role of ``entry``'s rule fits.
+        """
+        rule = entry.rule
         scope = self.scope
         pins = asn.pins if asn is not None else {}
         new: dict[str, str] = {}
@@ -249,7 +241,7 @@ class Run:
                 self.tracer.rejected(self, i, rule, asn, self._rejection(failed, row, pins))
             return None
         notes: list[tuple[Role, str, Attribute | None]] | None = None if self.tracer is None else []
-        possible = self._possible_roles(i, rule)
+        possible = entry.roles
         for role in possible:
             if creating and not role.creates:
                 if notes is not None:
@@ -340,34 +332,33 @@ class Run:
 
     def _offer_existing(
         self, i: int, allowed: tuple[str, ...] | None, queue: _Queue, kind: Pass
-    ) -> set[str]:
+    ) -> tuple[list[Entry], set[str]]:
+        """Offer row ``i`` to the associations of its index bucket, rule by rule.
+
+        Returns the row's plan entries and the names of the rules the row counts as
+        having joined (it may not start an association of those).
+        """
         joined: set[str] = set()
         identity = self.ruleset.row_identity(self.rows[i], self.origins[i])
-        for name in self._names(i, allowed):
-            rule = self.ruleset.rules[name]
+        entries = self._entries(i, allowed)
+        for entry in entries:
+            name = entry.name
             if identity in self.identities[name]:
                 joined.add(name)
-            key = self._key(i, rule)
-            if key is None:
+            if entry.key is None:
                 continue
-            bucket = self.index[name].get(key)
+            bucket = self.index[name].get(entry.key)
             if bucket is None:
                 if self.tracer is not None and self.index[name]:
-                    self.tracer.rejected(self, i, rule, None, Rejection("index", key=key))
+                    rejection = Rejection("index", key=entry.key)
+                    self.tracer.rejected(self, i, entry.rule, None, rejection)
                 continue
-            roles = self._possible_roles(i, rule)
-            if not roles:
+            if not entry.roles or not entry.selected:
                 continue
-            selected: bool | None = None
-            for asn in bucket.offer(roles):
+            for asn in bucket.offer(entry.roles):
                 if identity in asn.identities:
-                    joined.add(name)
                     continue
-                if selected is None:
-                    selected = self._selected(i, rule)
-                if not selected:
-                    break
-                found = self._match(asn, rule, i, creating=False)
+                found = self._match(asn, entry, i, creating=False)
                 if found is None or not self._admit(name, asn, i, queue):
                     continue
                 role, pins = found
@@ -378,39 +369,39 @@ class Run:
                     joined.add(name)
                 if role.rejoin and kind is Pass.BOTH:
                     queue.add(Pass.EXISTING, (name,), i)
-        return joined
+        return list(entries), joined
 
-    def _create(
-        self, i: int, allowed: tuple[str, ...] | None, ignore: set[str], queue: _Queue
-    ) -> None:
-        for name in self._names(i, allowed):
-            if name in ignore:
+    def _create(self, i: int, entries: list[Entry], ignore: set[str], queue: _Queue) -> None:
+        """Start an association of every rule of ``entries`` not in ``ignore`` with row ``i``."""
+        tracer = self.tracer
+        for entry in entries:
+            if entry.name in ignore:
                 continue
-            rule = self.ruleset.rules[name]
-            if not self._selected(i, rule):
-                if self.tracer is not None:
-                    self.tracer.rejected(self, i, rule, None, Rejection("select"))
+            if not entry.selected:
+                if tracer is not None:
+                    tracer.rejected(self, i, entry.rule, None, Rejection("select"))
                 continue
-            key = self._key(i, rule)
-            if key is None:
-                if self.tracer is not None:
-                    unset = self.unset_key(i, rule)
-                    self.tracer.rejected(self, i, rule, None, Rejection("key", unset))
+            if entry.key is None:
+                if tracer is not None:
+                    unset = self.unset_key(i, entry.rule)
+                    tracer.rejected(self, i, entry.rule, None, Rejection("key", unset))
                 continue
-            found = self._match(None, rule, i, creating=True)
+            if not entry.creates and tracer is None:
+                continue
+            found = self._match(None, entry, i, creating=True)
             if found is not None:
-                self._found(name, rule, i, key, found, queue)
+                self._found(entry, i, found, queue)
 
     def _found(
         self,
-        name: str,
-        rule: Rule,
+        entry: Entry,
         i: int,
-        key: tuple[str, ...],
         found: tuple[Role, dict[str, str]],
         queue: _Queue,
     ) -> None:
-        """Start an association of rule ``name`` with row ``i`` in ``found``'s role."""
+        """Start an association of ``entry``'s rule with row ``i`` in ``found``'s role."""
+        name, rule, key = entry.name, entry.rule, entry.key
+        assert key is not None
         start = self._start(name, i, queue)
         if start is not None:
             role, pins = found
@@ -443,9 +434,9 @@ class Run:
             kind, batch = popped
             self.current = kind
             for i in batch.rows:
-                joined = self._offer_existing(i, batch.rules, queue, kind)
+                entries, joined = self._offer_existing(i, batch.rules, queue, kind)
                 if kind is Pass.BOTH:
-                    self._create(i, batch.rules, joined, queue)
+                    self._create(i, entries, joined, queue)
                     if self.facts.in_final_pass(self.rows[i]):
                         queue.add(Pass.FINAL, None, i)
         return self.associations

@@ -16,7 +16,7 @@ one whose values hardly ever repeat (a file name) stops being kept after a while
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from asnrules.engine.candidates import CellView
 from asnrules.engine.ruleset import Attribute, Role, Rule, Ruleset
@@ -26,6 +26,23 @@ from asnrules.engine.values import as_text, is_set
 Row = Mapping[str, str]
 
 _MISSING = object()
+
+
+class Entry(NamedTuple):
+    """What one rule can do with a row (see :meth:`RowFacts.plan`)."""
+
+    name: str
+    """The rule's name in the run."""
+    rule: Rule
+    key: tuple[str, ...] | None
+    """The row's values of the rule's index key (``None``: it lacks one)."""
+    roles: tuple[Role, ...]
+    """The roles whose ``when`` holds for the row, in order."""
+    creates: bool
+    """Whether one of ``roles`` may start an association."""
+    selected: bool = True
+    """Whether the rule's ``select`` holds for the row."""
+
 _MOST = 4096
 """Results a memo keeps at most (memory stays bounded when every row differs): when full,
 it starts afresh, or, if it mostly missed, stops keeping results."""
@@ -199,15 +216,56 @@ class RowFacts:
 
         return self._make(compute, [a.value for a in attributes])
 
-    def rules_selecting(self, rules: dict[str, Rule], row: Row) -> tuple[str, ...]:
-        """The names of ``rules`` whose ``select`` holds for ``row``, in order."""
+    def plan(self, rules: dict[str, Rule], row: Row) -> tuple[Entry, ...]:
+        """What ``rules`` can do with ``row``: the rules it may join or start, in order.
+
+        A rule is in the plan when its ``select`` holds for the row, the row has every
+        attribute of the rule's index key and some role's ``when`` holds; any other rule
+        can neither take the row into an association nor start one with it. Plans are
+        kept by the values of every column those conditions read, without a bound (there
+        are at most as many as rows and candidates).
+        """
         memo = self._memos.get(id(rules))
         if memo is None:
+            expressions: list[Compiled | None] = []
+            for rule in rules.values():
+                expressions.append(rule.select)
+                expressions.extend(r.when for r in rule.roles)
+                expressions.extend(a.value for a in rule.key_attributes)
             memo = self._memos[id(rules)] = self._make(
-                lambda r: tuple(n for n, rule in rules.items() if self.selected(rule, r)),
-                [rule.select for rule in rules.values()],
+                lambda r: self._plan(rules, r), expressions, most=None
             )
         return memo.get(row)  # type: ignore[no-any-return]
+
+    def _plan(self, rules: dict[str, Rule], row: Row) -> tuple[Entry, ...]:
+        found = []
+        for name, rule in rules.items():
+            if not self.selected(rule, row):
+                continue
+            key = self.key(rule, row)
+            if not isinstance(key, tuple):
+                continue
+            roles = self.roles(rule, row)
+            if roles:
+                found.append(Entry(name, rule, key, roles, any(r.creates for r in roles)))
+        return tuple(found)
+
+    def entry(self, name: str, rule: Rule, row: Row) -> Entry:
+        """The plan entry of one rule for ``row``, whatever it says (for a tracer).
+
+        ``key`` is ``None`` when the row lacks a key attribute; ``selected`` says
+        whether the rule's ``select`` holds.
+        """
+        key = self.key(rule, row)
+        roles = self.roles(rule, row)
+        return Entry(
+            name,
+            rule,
+            key if isinstance(key, tuple) else None,
+            roles,
+            any(r.creates for r in roles),
+            self.selected(rule, row),
+        )
 
     def member_when(self, attribute: Attribute, rule: Rule, role: Role, row: Row) -> bool:
         """Whether the attribute's ``when`` holds for ``row`` as a member of ``role``.
