@@ -13,6 +13,7 @@ or an entry that is refused, is left out of generation and reported by
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -38,6 +39,18 @@ def row_candidates(rows: Sequence[Mapping[str, str]], column: str | None) -> lis
 
 def read_cell(cell: str | None) -> tuple[list[Candidate], list[str]]:
     """Return the candidates named by one cell, and why any part of it was refused."""
+    found, problems = _read_cell(cell)
+    return list(found), list(problems)
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_cell(cell: str | None) -> tuple[tuple[Candidate, ...], tuple[str, ...]]:
+    """:func:`read_cell`, kept for the cells last read (a pool repeats its cells)."""
+    found, problems = _parse(cell)
+    return tuple(found), tuple(problems)
+
+
+def _parse(cell: str | None) -> tuple[list[Candidate], list[str]]:
     if cell is None or cell.strip().lower() in EMPTY:
         return [], []
     try:

@@ -99,7 +99,9 @@ class RowFacts:
         self.reads = ruleset.reads
         self._memos: dict[int, _Memo] = {}
         self._member_memos: dict[tuple[int, ...], _Memo] = {}
-        self._field_memos: dict[tuple[int, ...], _FieldsOf] = {}
+        self._field_memos: dict[tuple[Any, ...], _FieldsOf] = {}
+        self._field_owners: dict[tuple[int, int], tuple[Any, ...]] = {}
+        self.candidate_column = ruleset.candidate_column
         self._final_pass = self._make(_any_of(ruleset.final_pass, self.not_set), ruleset.final_pass)
 
     def _columns(
@@ -323,10 +325,16 @@ class RowFacts:
         """The output fields of ``row`` as a member of ``role`` of ``rule`` (read-only).
 
         Member context reads the row alone. Each field is kept by the values of the
-        columns it reads (a file name's stem is not made again in every candidate run),
-        and members with the same fields share one dictionary.
+        columns it reads, and members with the same fields share one dictionary. Rules
+        and roles with the same formulas (and role name) share their results, and
+        unless the fields read the candidate column, a pool row's fields are made once
+        for every candidate run (a file name's stem is not made again in each).
         """
-        owner = (id(rule), id(role))
+        owner = self._field_owners.get((id(rule), id(role)))
+        if owner is None:
+            fields = _fields(rule, role)
+            owner = (role.name, *((n, id(f)) for n, f in fields.items()))
+            self._field_owners[(id(rule), id(role))] = owner
         found = self._field_memos.get(owner)
         if found is None:
             found = self._field_memos[owner] = self._fields_of(rule, role)
@@ -344,9 +352,15 @@ class RowFacts:
             def every(r: Row) -> dict[str, Any]:
                 return MemberFields(rule, role, r, not_set).compute()
 
-            return _FieldsOf(None, [self._make(every, fields.values(), fields=fields)])
+            memos = [self._make(every, fields.values(), fields=fields)]
+            return _FieldsOf(None, memos, self._by_row(fields))
         memos = [self._make(one(n), [f], fields=fields) for n, f in fields.items()]
-        return _FieldsOf(tuple(fields), memos)
+        return _FieldsOf(tuple(fields), memos, self._by_row(fields))
+
+    def _by_row(self, fields: dict[str, Compiled]) -> bool:
+        """Whether member ``fields`` are the same for a pool row in every candidate run."""
+        columns = self._columns(fields.values(), fields)
+        return columns is not None and self.candidate_column not in columns
 
     def in_final_pass(self, row: Row) -> bool:
         """Whether a ``final_pass`` condition holds for ``row``."""
@@ -364,15 +378,30 @@ def _any_of(conditions: tuple[Compiled, ...], not_set: Collection[str]) -> Calla
 class _FieldsOf:
     """A member's fields by row, each field kept by its own memo; equal ones shared.
 
-    With ``names`` ``None``, the one memo gives the whole dictionary.
+    With ``names`` ``None``, the one memo gives the whole dictionary. With ``by_row``,
+    the fields of each pool row are also kept by the row itself (a candidate run's view
+    of it included), for rows whose fields do not depend on the candidate cell.
     """
 
-    def __init__(self, names: tuple[str, ...] | None, memos: list[_Memo]) -> None:
+    def __init__(self, names: tuple[str, ...] | None, memos: list[_Memo], by_row: bool) -> None:
         self.names = names
         self.memos = memos
         self.shared: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self.rows: dict[int, tuple[Row, dict[str, Any]]] | None = {} if by_row else None
 
     def get(self, row: Row) -> dict[str, Any]:
+        rows = self.rows
+        if rows is None:
+            return self._compute(row)
+        base = row.row if type(row) is CellView else row
+        kept = rows.get(id(base))
+        if kept is not None and kept[0] is base:
+            return kept[1]
+        found = self._compute(row)
+        rows[id(base)] = (base, found)
+        return found
+
+    def _compute(self, row: Row) -> dict[str, Any]:
         if self.names is None:
             return self.memos[0].get(row)  # type: ignore[no-any-return]
         values = tuple(m.get(row) for m in self.memos)
