@@ -43,6 +43,7 @@ class Entry(NamedTuple):
     selected: bool = True
     """Whether the rule's ``select`` holds for the row."""
 
+
 _MOST = 4096
 """Results a memo keeps at most (memory stays bounded when every row differs): when full,
 it starts afresh, or, if it mostly missed, stops keeping results."""

@@ -8,6 +8,7 @@ result is a function of a :class:`~asnrules.engine.scope.Scope`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from asnrules.engine.scope import MEMBER, MEMBER_READ, Compiled, Scope
@@ -235,6 +236,10 @@ class Builder:
             return lambda s: not same(left(s), right(s))
         if op in ("in", "notin"):
             negate = op == "notin"
+            listed = self._constant_list(node.right)
+            if listed is not None:
+                member = _membership(listed)
+                return lambda s: member(left(s)) != negate
             return lambda s: _contains(right(s), left(s)) != negate
         order = {
             "<": lambda a, b: a < b,
@@ -250,6 +255,16 @@ class Builder:
             return bool(order(a, b))
 
         return compare
+
+    def _constant_list(self, node: ex.Node) -> list[Any] | None:
+        """The items of ``node`` when it is a list known when compiling (named or written)."""
+        if isinstance(node, ex.Name):
+            constant = self.defs.constant(node.name)
+            if constant is not None and isinstance(constant[1], (list, tuple)):
+                return list(constant[1])
+        if isinstance(node, ex.ListLit) and all(isinstance(i, ex.Literal) for i in node.items):
+            return [i.value for i in node.items]  # type: ignore[attr-defined]
+        return None
 
     def _call(self, node: ex.Call) -> Compiled:
         function = FUNCTIONS.get(node.function)
@@ -339,6 +354,19 @@ def _constant(value: Any) -> Compiled:
 def _number(value: Any) -> int | float | None:
     """``value`` as a number for ``<``/``>``: a set of one value is that value."""
     return as_number(value if isinstance(value, (int, float)) else as_text(value))
+
+
+def _membership(container: list[Any]) -> Callable[[Any], bool]:
+    """``item in container`` for a list known when compiling: its texts looked up at once."""
+    texts = frozenset(as_text(c).lower() for c in container)
+    numbers = any(isinstance(c, (int, float)) for c in container)
+
+    def member(item: Any) -> bool:
+        if numbers or not isinstance(item, (str, bool)):
+            return _contains(container, item)
+        return as_text(item).lower() in texts
+
+    return member
 
 
 def _contains(container: Any, item: Any) -> bool:
