@@ -257,13 +257,20 @@ class Builder:
         return compare
 
     def _constant_list(self, node: ex.Node) -> list[Any] | None:
-        """The items of ``node`` when it is a list known when compiling (named or written)."""
+        """The items of ``node`` when it is a list known when compiling.
+
+        Such a list is named, written of literals, or a ``+`` of such lists.
+        """
         if isinstance(node, ex.Name):
             constant = self.defs.constant(node.name)
             if constant is not None and isinstance(constant[1], (list, tuple)):
                 return list(constant[1])
         if isinstance(node, ex.ListLit) and all(isinstance(i, ex.Literal) for i in node.items):
             return [i.value for i in node.items]  # type: ignore[attr-defined]
+        if isinstance(node, ex.Concat):
+            left, right = self._constant_list(node.left), self._constant_list(node.right)
+            if left is not None and right is not None:
+                return left + right
         return None
 
     def _call(self, node: ex.Call) -> Compiled:
