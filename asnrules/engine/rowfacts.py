@@ -42,6 +42,13 @@ class Entry(NamedTuple):
     """Whether one of ``roles`` may start an association."""
     selected: bool = True
     """Whether the rule's ``select`` holds for the row."""
+    order: int = 0
+    """The rule's place among the rules of the run."""
+
+
+def _plan_expressions(rule: Rule) -> list[Compiled | None]:
+    """The expressions that decide whether a rule is in a row's plan."""
+    return [rule.select, *(r.when for r in rule.roles), *(a.value for a in rule.key_attributes)]
 
 
 _MOST = 4096
@@ -103,6 +110,7 @@ class RowFacts:
         self._field_memos: dict[tuple[Any, ...], _FieldsOf] = {}
         self._field_owners: dict[tuple[int, int], tuple[Any, ...]] = {}
         self.candidate_column = ruleset.candidate_column
+        self._plan_parts: dict[int, list[_Memo]] = {}
         self._final_pass = self._make(_any_of(ruleset.final_pass, self.not_set), ruleset.final_pass)
 
     def _columns(
@@ -226,23 +234,43 @@ class RowFacts:
         attribute of the rule's index key and some role's ``when`` holds; any other rule
         can neither take the row into an association nor start one with it. Plans are
         kept by the values of every column those conditions read, without a bound (there
-        are at most as many as rows and candidates).
+        are at most as many as rows and candidates). The rules whose conditions read the
+        candidate cell are planned apart, so that the plan of the others is kept across
+        candidate runs.
         """
-        memo = self._memos.get(id(rules))
-        if memo is None:
-            expressions: list[Compiled | None] = []
-            for rule in rules.values():
-                expressions.append(rule.select)
-                expressions.extend(r.when for r in rule.roles)
-                expressions.extend(a.value for a in rule.key_attributes)
-            memo = self._memos[id(rules)] = self._make(
-                lambda r: self._plan(rules, r), expressions, most=None
-            )
-        return memo.get(row)  # type: ignore[no-any-return]
+        parts = self._plan_parts.get(id(rules))
+        if parts is None:
+            parts = self._plan_parts[id(rules)] = self._planners(rules)
+        if len(parts) == 1:
+            return parts[0].get(row)  # type: ignore[no-any-return]
+        found = [memo.get(row) for memo in parts]
+        if not found[1]:
+            return found[0]  # type: ignore[no-any-return]
+        return tuple(sorted((*found[0], *found[1]), key=lambda e: e.order))
 
-    def _plan(self, rules: dict[str, Rule], row: Row) -> tuple[Entry, ...]:
+    def _planners(self, rules: dict[str, Rule]) -> list[_Memo]:
+        """Plan memos: one of every rule, or the rules apart from those reading the cell."""
+        ordered = {n: (i, r) for i, (n, r) in enumerate(rules.items())}
+        cell = set()
+        for name, (_, rule) in ordered.items():
+            read = self._columns(_plan_expressions(rule))
+            if read is None or self.candidate_column in read:
+                cell.add(name)
+        groups = [ordered]
+        if cell and len(cell) < len(rules):
+            groups = [
+                {n: v for n, v in ordered.items() if n not in cell},
+                {n: v for n, v in ordered.items() if n in cell},
+            ]
+        return [self._planner(group) for group in groups]
+
+    def _planner(self, rules: dict[str, tuple[int, Rule]]) -> _Memo:
+        expressions = [e for _, rule in rules.values() for e in _plan_expressions(rule)]
+        return self._make(lambda r: self._plan(rules, r), expressions, most=None)
+
+    def _plan(self, rules: dict[str, tuple[int, Rule]], row: Row) -> tuple[Entry, ...]:
         found = []
-        for name, rule in rules.items():
+        for name, (order, rule) in rules.items():
             if not self.selected(rule, row):
                 continue
             key = self.key(rule, row)
@@ -250,7 +278,8 @@ class RowFacts:
                 continue
             roles = self.roles(rule, row)
             if roles:
-                found.append(Entry(name, rule, key, roles, any(r.creates for r in roles)))
+                creates = any(r.creates for r in roles)
+                found.append(Entry(name, rule, key, roles, creates, True, order))
         return tuple(found)
 
     def entry(self, name: str, rule: Rule, row: Row) -> Entry:
