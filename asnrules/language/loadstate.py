@@ -8,6 +8,7 @@ roles and rules all work through it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from asnrules.diagnostics import Diagnostic, Severity
 from asnrules.engine.ruleset import Origin, Ruleset
@@ -40,6 +41,7 @@ class LoadState:
         self.compiler = Compiler(self.defs, reads=ruleset.reads)
         self.expr_where: dict[str, Located] = {}
         self._reported: set[tuple[str, str, int, int]] = set()
+        self._compiled: dict[tuple[Any, ...], Compiled] = {}
 
     # -- diagnostics ---------------------------------------------------------------------
     def report(
@@ -131,7 +133,10 @@ class LoadState:
             self.report(where, exc.code, exc.message, exc.line, exc.col)
             return None
         self.record_columns(before, where)
-        return compiled
+        # the same written expression, compiled again for another rule (inherited), is
+        # the same function: what the engine keeps by function is then shared
+        key = (id(where.source), where.path, context, frozenset(attributes), frozenset(roles))
+        return self._compiled.setdefault(key, compiled)
 
     def compile_named(self, name: str, where: Located) -> None:
         """Compile definition ``name`` now, so that its errors are reported where written."""
