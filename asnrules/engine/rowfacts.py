@@ -383,13 +383,14 @@ class RowFacts:
                 return MemberFields(rule, role, r, not_set).compute()
 
             memos = [self._make(every, fields.values(), fields=fields)]
-            return _FieldsOf(None, memos, self._by_row(fields))
+            return _FieldsOf(None, memos, (self._fixed(fields.values(), fields),))
         memos = [self._make(one(n), [f], fields=fields) for n, f in fields.items()]
-        return _FieldsOf(tuple(fields), memos, self._by_row(fields))
+        fixed = tuple(self._fixed([f], fields) for f in fields.values())
+        return _FieldsOf(tuple(fields), memos, fixed)
 
-    def _by_row(self, fields: dict[str, Compiled]) -> bool:
-        """Whether member ``fields`` are the same for a pool row in every candidate run."""
-        columns = self._columns(fields.values(), fields)
+    def _fixed(self, formulas: Collection[Compiled], fields: dict[str, Compiled]) -> bool:
+        """Whether member field ``formulas`` give a pool row one value in every run."""
+        columns = self._columns(formulas, fields)
         return columns is not None and self.candidate_column not in columns
 
     def in_final_pass(self, row: Row) -> bool:
@@ -408,33 +409,29 @@ def _any_of(conditions: tuple[Compiled, ...], not_set: Collection[str]) -> Calla
 class _FieldsOf:
     """A member's fields by row, each field kept by its own memo; equal ones shared.
 
-    With ``names`` ``None``, the one memo gives the whole dictionary. With ``by_row``,
-    the fields of each pool row are also kept by the row itself (a candidate run's view
-    of it included), for rows whose fields do not depend on the candidate cell.
+    With ``names`` ``None``, the one memo gives the whole dictionary. The ``fixed``
+    fields (those that do not read the candidate cell) are also kept by the pool row
+    itself, a candidate run's view of it included: they are made once per row.
     """
 
-    def __init__(self, names: tuple[str, ...] | None, memos: list[_Memo], by_row: bool) -> None:
+    def __init__(
+        self, names: tuple[str, ...] | None, memos: list[_Memo], fixed: tuple[bool, ...]
+    ) -> None:
         self.names = names
         self.memos = memos
+        self.fixed = fixed
+        self.fixed_memos = [m for m, f in zip(memos, fixed, strict=True) if f]
         self.shared: dict[tuple[Any, ...], dict[str, Any]] = {}
-        self.rows: dict[int, tuple[Row, dict[str, Any]]] | None = {} if by_row else None
+        self.rows: dict[int, tuple[Row, tuple[Any, ...]]] = {}
 
     def get(self, row: Row) -> dict[str, Any]:
-        rows = self.rows
-        if rows is None:
-            return self._compute(row)
-        base = row.row if type(row) is CellView else row
-        kept = rows.get(id(base))
-        if kept is not None and kept[0] is base:
-            return kept[1]
-        found = self._compute(row)
-        rows[id(base)] = (base, found)
-        return found
-
-    def _compute(self, row: Row) -> dict[str, Any]:
+        values = self._fixed(row) if self.fixed_memos else ()
+        if len(values) < len(self.memos):
+            kept = iter(values)
+            pairs = zip(self.fixed, self.memos, strict=True)
+            values = tuple(next(kept) if f else m.get(row) for f, m in pairs)
         if self.names is None:
-            return self.memos[0].get(row)  # type: ignore[no-any-return]
-        values = tuple(m.get(row) for m in self.memos)
+            return values[0]  # type: ignore[no-any-return]
         try:
             found = self.shared.get(values)
         except TypeError:  # a value that is not hashable: not shared
@@ -442,6 +439,16 @@ class _FieldsOf:
         if found is None:
             found = self.shared[values] = dict(zip(self.names, values, strict=True))
         return found
+
+    def _fixed(self, row: Row) -> tuple[Any, ...]:
+        """The values of the fixed fields for ``row``, made once per pool row."""
+        base = row.row if type(row) is CellView else row
+        kept = self.rows.get(id(base))
+        if kept is not None and kept[0] is base:
+            return kept[1]
+        values = tuple(m.get(row) for m in self.fixed_memos)
+        self.rows[id(base)] = (base, values)
+        return values
 
 
 def _acyclic(
