@@ -208,6 +208,7 @@ def run(
     dms: bool = False,
     ruleset: Ruleset | None = None,
     tracer: Tracer | None = None,
+    jobs: int = 1,
 ) -> Result:
     """Load rules and pool, generate, and prepare the output (nothing is written).
 
@@ -216,7 +217,8 @@ def run(
     rule files are chosen by :func:`asnrules.modes.rule_files`; ``dms`` with ``ids`` is
     the reference's ``--DMS`` (see :mod:`asnrules.modes`). ``pool`` and ``ruleset`` give
     an already read pool table and loaded rules; ``tracer`` follows chosen rows
-    (``asnrules explain``).
+    (``asnrules explain``). A large pool's runs may be shared among ``jobs`` processes
+    (the output is the same; see :mod:`asnrules.engine.split`).
     """
     version_id = version_tag(version_id)
     notes: list[Diagnostic] = []
@@ -251,6 +253,7 @@ def run(
         finalize=finalize,
         merge=merge,
         per_pool=per_pool,
+        jobs=jobs,
     )
     label = str(table.meta.get("pool_file", pool_file))
     lines = table.meta.get(ROW_LINES, ())

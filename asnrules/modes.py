@@ -74,18 +74,21 @@ def candidate_options(
     finalize: bool,
     merge: bool,
     per_pool: bool,
+    jobs: int = 1,
 ) -> Options:
     """The engine options for ``-i``, ``--discover`` or ``--all-candidates``.
 
     With ``ids``, only those candidates; with ``discover``, only discovered
     associations; with ``all_candidates``, every candidate and no discovery; with none
-    of them, every candidate and discovery as well.
+    of them, every candidate and discovery as well. A large pool's runs may be shared
+    among ``jobs`` processes.
     """
     rest: dict[str, Any] = {
         "version_id": version_id,
         "finalize": finalize,
         "merge": merge,
         "per_pool": per_pool,
+        "jobs": jobs,
     }
     if ids:
         return Options(candidate_ids=list(ids), discover=False, **rest)

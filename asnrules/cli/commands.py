@@ -7,6 +7,7 @@ each parses its options and delegates.
 from __future__ import annotations
 
 import enum
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -75,7 +76,13 @@ def generate(
     debug: Debug = False,
     jobs: Annotated[
         Optional[int],  # noqa: UP045
-        typer.Option("--jobs", "-j", min=1, help="Pools generated at once (default: the cores)."),
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Pools generated at once; one large pool: processes it is shared among "
+            "(default: the cores).",
+        ),
     ] = None,
     dask: Annotated[
         Optional[str],  # noqa: UP045
@@ -94,7 +101,7 @@ def generate(
     from asnrules.io.writing import plan, terminate_as_interrupt
 
     options = run_options(locals()).run_kwargs()
-    if len(pools) > 1 or jobs is not None or dask is not None:
+    if len(pools) > 1 or dask is not None:
         from asnrules.batch import jobs_for
 
         try:
@@ -107,7 +114,7 @@ def generate(
     pool = pools[0]
     with terminate_as_interrupt():
         try:
-            result = run(pool, ruleset, **options)
+            result = run(pool, ruleset, **options, jobs=jobs or os.cpu_count() or 1)
             print_diagnostics(result.warnings)
             files, origins = result.outputs(save_orphans)
             if dry_run:

@@ -16,13 +16,14 @@ from typing import Any
 
 from asnrules.diagnostics import AsnRulesError, Diagnostic, Severity
 from asnrules.engine.association import Association, Candidate
-from asnrules.engine.candidates import candidates_in_order, in_run, rewrite, row_candidates
+from asnrules.engine.candidates import candidates_in_order, rewrite, row_candidates
 from asnrules.engine.finalize import finalize_stage
 from asnrules.engine.matching import Run
 from asnrules.engine.merge import merge_associations
 from asnrules.engine.per_pool import CANDIDATE_RUN, PoolRun, unselected_ids
 from asnrules.engine.rowfacts import RowFacts
 from asnrules.engine.ruleset import Ruleset
+from asnrules.engine.split import MIN_ROWS, RunSpec, can_split, generate_split, groups
 from asnrules.engine.trace import Tracer
 from asnrules.version import __version__
 
@@ -51,6 +52,8 @@ class Options:
         Per pool, the test of candidates to use instead of ``candidate_ids``.
     spanning : bool
         Per pool with ``selects``, associations may take rows of several candidates.
+    jobs : int
+        Processes a large pool's runs may be shared among.
     """
 
     candidate_ids: Sequence[str] | None = None
@@ -62,6 +65,7 @@ class Options:
     per_pool: bool = False
     selects: Callable[[Candidate], bool] | None = None
     spanning: bool = False
+    jobs: int = 1
 
 
 def check_columns(
@@ -170,17 +174,19 @@ def generate(
             options.spanning,
         )
         made.extend(pool_run.generate())
-    elif options.keep_candidates:
-        for candidate in _selected_candidates(cells, options):
-            assert column is not None  # a candidate was read from it
-            cell = rewrite(candidate)
-            origins = list(dict.fromkeys(rows_of[candidate]))
-            sub = [in_run(rows[i], column, cell) for i in origins]
-            run = Run(ruleset, sub, candidate, CANDIDATE_RUN, serials, tracer, facts, origins)
+    else:
+        specs = _runs(rows_of, cells, ruleset, options, len(rows))
+        group_of = None
+        if tracer is None and options.jobs > 1 and len(rows) >= MIN_ROWS and can_split():
+            group_of = groups(rows, ruleset, facts)
+        if group_of is not None:
+            made.extend(generate_split(rows, ruleset, specs, group_of, options.jobs, serials))
+        for spec in specs if group_of is None else ():
+            sub = spec.rows(rows, column, spec.origins)
+            run = Run(
+                ruleset, sub, spec.candidate, spec.label, serials, tracer, facts, spec.origins
+            )
             made.extend(run.generate())
-    if options.discover and options.candidate_ids is None and not options.per_pool:
-        discovered = Candidate(ruleset.discovered_id, ruleset.discovered_type)
-        made.extend(Run(ruleset, rows, discovered, "discover", serials, tracer, facts).generate())
     for asn in made:
         asn.builtins.update(_builtins(asn, options, pool_name, ruleset.run_prefix))
     if not options.finalize:
@@ -197,6 +203,25 @@ def generate(
             )
         )
     return _kept(result, ruleset, options)
+
+
+def _runs(
+    rows_of: dict[Candidate, list[int]],
+    cells: Sequence[list[Candidate]],
+    ruleset: Ruleset,
+    options: Options,
+    count: int,
+) -> list[RunSpec]:
+    """The runs of a generation in order: each candidate's, then discovery."""
+    specs = []
+    if options.keep_candidates:
+        for candidate in _selected_candidates(cells, options):
+            origins = list(dict.fromkeys(rows_of[candidate]))
+            specs.append(RunSpec(candidate, CANDIDATE_RUN, origins, rewrite(candidate)))
+    if options.discover and options.candidate_ids is None:
+        discovered = Candidate(ruleset.discovered_id, ruleset.discovered_type)
+        specs.append(RunSpec(discovered, "discover", range(count)))
+    return specs
 
 
 def _kept(associations: list[Association], ruleset: Ruleset, options: Options) -> list[Association]:

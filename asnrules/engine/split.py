@@ -1,0 +1,257 @@
+"""One generation on several processes: the runs over groups of rows that never meet.
+
+A run's associations hold rows that agree on their rule's index key. When every rule
+indexes on an attribute read from one column (for the JWST rules, ``program``), rows
+whose values of that column give different keys in every rule can never be members of
+one association, in any run. The pool then falls into *groups* (the column's values,
+joined where some rule's attribute gives two of them one key, and where two rows share
+an identity), and each run (every candidate run, then discovery) is the same as the runs
+over each group apart, their associations taken together in creation order.
+
+Creation order is known without running them together: an association starts while its
+first member's row is offered in the first pass, rows are offered in pool order, and a
+row starts associations in rule order. So each process runs every run over its share of
+the groups, and the associations of a run are merged by the pool row of their first
+member (one process holds all of a row's). Numbering, finalization and everything after
+are done once, on the merged associations, as without the split.
+
+Processes are forked (they inherit the rows and the compiled rules); where the platform
+cannot fork, or the pool is small, or the rules give one group, nothing is split.
+"""
+
+from __future__ import annotations
+
+import heapq
+import multiprocessing
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from asnrules.engine.association import Association, Candidate, Member
+from asnrules.engine.candidates import in_run
+from asnrules.engine.matching import Run
+from asnrules.engine.rowfacts import RowFacts
+from asnrules.engine.ruleset import Ruleset
+from asnrules.engine.scope import columns_read
+
+MIN_ROWS = 5000
+"""Pools with fewer rows are not split: starting processes costs more than it saves."""
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run of a generation: whose associations, over which pool rows.
+
+    ``cell`` is what the candidate column reads in the run (``None``: the rows as they
+    are, in discovery).
+    """
+
+    candidate: Candidate
+    label: str
+    origins: Sequence[int]
+    cell: str | None = None
+
+    def rows(
+        self, rows: Sequence[Mapping[str, str]], column: str | None, origins: Sequence[int]
+    ) -> list[Mapping[str, str]]:
+        """The rows at ``origins`` as this run sees them."""
+        if self.cell is None or column is None:
+            return [rows[i] for i in origins]
+        cell = self.cell
+        return [in_run(rows[i], column, cell) for i in origins]
+
+
+def groups(
+    rows: Sequence[Mapping[str, str]], ruleset: Ruleset, facts: RowFacts
+) -> list[int] | None:
+    """The group of every row (rows of two groups never meet); ``None``: one group.
+
+    Parameters
+    ----------
+    rows : sequence of mapping
+        The pool rows.
+    ruleset : Ruleset
+        Compiled rules.
+    facts : RowFacts
+        Row-only results (the attributes' values).
+    """
+    column = _column(ruleset, rows)
+    if column is None or ruleset.identity == ruleset.candidate_column:
+        return None
+    first: dict[str | None, int] = {}
+    for i, row in enumerate(rows):
+        first.setdefault(row.get(column), i)
+    joined = _Union(list(first))
+    for rule in ruleset.rules.values():
+        attribute = next(a for a in rule.key_attributes if _reads(ruleset, a.value) == column)
+        by_key: dict[str, str | None] = {}
+        for value, i in first.items():
+            text = facts.text(attribute, rows[i])
+            if text is not None:
+                joined.join(value, by_key.setdefault(text, value))
+    owner: dict[str, str | None] = {}
+    for i, row in enumerate(rows):
+        value = row.get(column)
+        joined.join(value, owner.setdefault(ruleset.row_identity(row, i), value))
+    numbers: dict[str | None, int] = {}
+    found = [numbers.setdefault(joined.find(row.get(column)), len(numbers)) for row in rows]
+    return found if len(numbers) > 1 else None
+
+
+def _column(ruleset: Ruleset, rows: Sequence[Mapping[str, str]]) -> str | None:
+    """A column some key attribute of every rule reads alone (``None``: none)."""
+    shared: set[str] | None = None
+    for rule in ruleset.rules.values():
+        read = {c for a in rule.key_attributes if (c := _reads(ruleset, a.value)) is not None}
+        shared = read if shared is None else shared & read
+        if not shared:
+            return None
+    if not shared:
+        return None
+    return max(sorted(shared), key=lambda c: len({row.get(c) for row in rows}))
+
+
+def _reads(ruleset: Ruleset, compiled: Any) -> str | None:
+    """The one column ``compiled`` reads, or ``None``."""
+    read = columns_read(ruleset.reads, compiled)
+    return next(iter(read)) if read is not None and len(read) == 1 else None
+
+
+class _Union:
+    """Union-find over the values of the group column."""
+
+    def __init__(self, values: list[str | None]) -> None:
+        self.parent: dict[str | None, str | None] = {v: v for v in values}
+
+    def find(self, value: str | None) -> str | None:
+        parent = self.parent
+        while parent[value] != value:
+            parent[value] = parent[parent[value]]
+            value = parent[value]
+        return value
+
+    def join(self, a: str | None, b: str | None) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+
+def shares(group_of: Sequence[int], jobs: int) -> list[frozenset[int]]:
+    """The groups each of ``jobs`` processes takes, balanced by rows (largest first)."""
+    sizes: dict[int, int] = {}
+    for g in group_of:
+        sizes[g] = sizes.get(g, 0) + 1
+    loads = [(0, k, set[int]()) for k in range(min(jobs, len(sizes)))]
+    heapq.heapify(loads)
+    for g in sorted(sizes, key=lambda g: (-sizes[g], g)):
+        load, k, taken = heapq.heappop(loads)
+        taken.add(g)
+        heapq.heappush(loads, (load + sizes[g], k, taken))
+    return [frozenset(taken) for _, _, taken in sorted(loads, key=lambda x: x[1])]
+
+
+# -- the processes -----------------------------------------------------------------------
+_Packed = tuple[Any, ...]
+_WORK: tuple[Sequence[Mapping[str, str]], Ruleset, Sequence[RunSpec], Sequence[int]] | None = None
+"""What forked processes inherit: rows, rules, runs and the group of each row."""
+
+
+def can_split() -> bool:
+    """Whether processes can be forked here."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def generate_split(
+    rows: Sequence[Mapping[str, str]],
+    ruleset: Ruleset,
+    specs: Sequence[RunSpec],
+    group_of: Sequence[int],
+    jobs: int,
+    serials: Iterator[int],
+) -> list[Association]:
+    """Every run of ``specs``, its groups shared among ``jobs`` processes; in run order.
+
+    This process takes the first share itself; forked processes take the others.
+    """
+    global _WORK
+    taken = shares(group_of, jobs)
+    _WORK = (rows, ruleset, specs, group_of)
+    try:
+        with multiprocessing.get_context("fork").Pool(len(taken) - 1) as pool:
+            others = pool.map_async(_packed_work, taken[1:])
+            own = _work(taken[0])
+            packed = others.get()
+    finally:
+        _WORK = None
+    column = ruleset.candidate_column
+    made: list[Association] = []
+    for k, spec in enumerate(specs):
+        views: dict[int, Mapping[str, str]] = {}
+
+        def row(source: int, spec: RunSpec = spec, views: dict[int, Any] = views) -> Any:
+            found = views.get(source)
+            if found is None:
+                found = views[source] = spec.rows(rows, column, [source])[0]
+            return found
+
+        parts = [own[k], *([_unpack(p, ruleset, row) for p in part[k]] for part in packed)]
+        for asn in heapq.merge(*parts, key=lambda a: a.members[0].source or 0):
+            asn.serial = next(serials)
+            made.append(asn)
+    return made
+
+
+def _work(taken: frozenset[int]) -> list[list[Association]]:
+    """Every run over the rows of the groups ``taken``: each run's associations."""
+    assert _WORK is not None
+    rows, ruleset, specs, group_of = _WORK
+    facts = RowFacts(ruleset)
+    serials = iter(range(1, 1 << 62))
+    found = []
+    for spec in specs:
+        origins = [i for i in spec.origins if group_of[i] in taken]
+        sub = spec.rows(rows, ruleset.candidate_column, origins)
+        run = Run(ruleset, sub, spec.candidate, spec.label, serials, None, facts, origins)
+        found.append(run.generate())
+    return found
+
+
+def _packed_work(taken: frozenset[int]) -> list[list[_Packed]]:
+    """In a forked process: :func:`_work`, its associations packed to be sent back."""
+    assert _WORK is not None
+    ruleset = _WORK[1]
+    return [[_pack(a, name) for name, a in _named(made, ruleset)] for made in _work(taken)]
+
+
+def _named(made: list[Association], ruleset: Ruleset) -> Iterator[tuple[str, Association]]:
+    names = {id(rule): name for name, rule in ruleset.rules.items()}
+    for asn in made:
+        yield names[id(asn.rule)], asn
+
+
+def _pack(asn: Association, name: str) -> _Packed:
+    """What the parent needs of an association of a run (rows by their pool index)."""
+    members = [(m.source, m.role, m.fields) for m in asn.members]
+    return (
+        name,
+        asn.candidate,
+        asn.run,
+        members,
+        asn.pins,
+        asn.recorded,
+        asn.identities,
+        dict(asn.role_counts),
+        asn.keeps_creating,
+        asn.spelling,
+    )
+
+
+def _unpack(packed: _Packed, ruleset: Ruleset, row: Any) -> Association:
+    """An association of another process, its rows as this run sees them."""
+    name, candidate, label, members, pins, recorded, identities, counts, keeps, spelling = packed
+    asn = Association(ruleset.rules[name], candidate, label, 0, not_set=ruleset.not_set)
+    asn.members = [Member(row(s), role, fields, s) for s, role, fields in members]
+    asn.pins, asn.recorded, asn.identities, asn.spelling = pins, recorded, identities, spelling
+    asn.role_counts.update(counts)
+    asn.keeps_creating = keeps
+    return asn

@@ -1,0 +1,133 @@
+"""One generation shared among processes gives the same files as one process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from asnrules.api import run
+from asnrules.engine import generator, split
+from asnrules.engine.rowfacts import RowFacts
+from asnrules.engine.trace import Tracer
+from asnrules.io.pool import pool_rows
+from asnrules.io.poolread import read_pool_fast
+from asnrules.language.loader import load_rulesets
+from asnrules.modes import rule_files
+
+from .conftest import corpus_or_skip
+from .test_corpus import check_golden
+
+pytestmark = pytest.mark.skipif(not split.can_split(), reason="processes cannot be forked here")
+
+# pools whose rows fall into several groups, with the goldens of each mode
+SPLIT_POOLS = [
+    "mega_pool",
+    "pool_001_candidates_realized",
+    "pool_013_coron_nircam_realized",
+    "pool_018_all_exptypes_realized",
+    "pool_019_niriss_wfss_realized",
+    "pool_024c_nirspec_fss_nods_realized",
+]
+MODES: dict[str, dict[str, Any]] = {
+    "default": {},
+    "all-candidates": {"all_candidates": True},
+    "discover": {"discover": True},
+    "merge": {"merge": True},
+}
+
+
+@pytest.fixture
+def always_split(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Split pools of any size; the returned list counts the splits made."""
+    made: list[int] = []
+    real = split.generate_split
+
+    def counted(*args: Any) -> Any:
+        made.append(len(set(args[3])))
+        return real(*args)
+
+    monkeypatch.setattr(generator, "MIN_ROWS", 0)
+    monkeypatch.setattr(generator, "generate_split", counted)
+    return made
+
+
+@pytest.mark.parametrize(
+    ("mode", "pool"),
+    [(m, p) for m in MODES for p in SPLIT_POOLS if m == "default" or p != "mega_pool"],
+)
+def test_split_generation_writes_the_goldens(
+    mode: str, pool: str, always_split: list[int], tmp_path: Path
+) -> None:
+    check_golden(pool, mode, {**MODES[mode], "jobs": 2}, tmp_path)
+    assert always_split and always_split[0] >= 2
+
+
+def test_split_generation_gives_the_same_files_and_orphans(always_split: list[int]) -> None:
+    pool = corpus_or_skip() / "pools" / "mega_pool.csv"
+    one = run(pool)
+    three = run(pool, jobs=3)
+    assert always_split == [10]
+    assert three.files == one.files
+    assert three.orphans == one.orphans
+    assert [a.serial for a in three.associations] == [a.serial for a in one.associations]
+
+
+def test_small_pools_are_not_split(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    monkeypatch.setattr(generator, "generate_split", lambda *a: calls.append(1))
+    run(corpus_or_skip() / "pools" / "mega_pool.csv", jobs=2)
+    assert calls == []
+
+
+def test_a_traced_generation_is_not_split(always_split: list[int]) -> None:
+    pool = corpus_or_skip() / "pools" / "mega_pool.csv"
+    traced = run(pool, jobs=2, tracer=Tracer({0, 1}))
+    assert always_split == []
+    assert traced.files == run(pool).files
+
+
+def _groups(tmp_path: Path, rules: str, rows: list[str]) -> list[int] | None:
+    (tmp_path / "rules.yaml").write_text(rules)
+    (tmp_path / "pool.csv").write_text("\n".join(["name|prog|kind", *rows]) + "\n")
+    ruleset, _ = load_rulesets([tmp_path / "rules.yaml"])
+    rows_read = pool_rows(read_pool_fast(tmp_path / "pool.csv"), ruleset.case_fold)
+    return split.groups(rows_read, ruleset, RowFacts(ruleset))
+
+
+RULES = """\
+asnrules: 1.0
+name: t
+identity: name
+columns: [name, prog, kind]
+attributes:
+  prog: prog
+  family: "'early' if prog in ['1', '2'] else prog"
+  kind: kind
+rules:
+  ByProgram:
+    asn_type: a
+    share: [prog, kind]
+    product: "{prog}"
+  ByFamily:
+    asn_type: b
+    share: [family]
+    product: "{family}"
+"""
+
+
+def test_rows_an_attribute_gives_one_key_stay_in_one_group(tmp_path: Path) -> None:
+    rows = ["a.fits|1|x", "b.fits|2|x", "c.fits|3|x", "d.fits|4|y", "e.fits|3|y"]
+    found = _groups(tmp_path, RULES, rows)
+    assert found == [0, 0, 1, 2, 1]
+
+
+def test_no_groups_when_a_rule_indexes_on_no_column_of_the_others(tmp_path: Path) -> None:
+    rules = RULES.replace("share: [family]", "share: [kind]")
+    assert _groups(tmp_path, rules, ["a.fits|1|x", "b.fits|2|x"]) is None
+
+
+def test_rows_of_one_identity_stay_in_one_group(tmp_path: Path) -> None:
+    rows = ["a.fits|3|x", "a.fits|4|x", "c.fits|5|x"]
+    assert _groups(tmp_path, RULES, rows) == [0, 0, 1]
