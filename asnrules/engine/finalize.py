@@ -46,30 +46,57 @@ def finalize_stage(
     list of Association
         The surviving associations, in output order, with ``sequence`` set.
     """
-    finished: list[Association] = []
-    for asn in associations:
-        if asn.rule.summarize is not None:
-            summarize(asn, asn.rule.summarize, not_set)
-        produced = [asn]
-        for n, hook in enumerate(asn.rule.finalize):
-            before = [(item, tuple(item.members)) for item in produced] if tracer else []
-            produced = [result for item in produced for result in hook(item)]
-            if tracer is not None:
-                name = asn.rule.hook_names[n] if n < len(asn.rule.hook_names) else str(n)
-                for item, members in before:
-                    tracer.dropped(Drop("hook", item, name, -1, None, tuple(produced), members))
-        for item in produced:
-            scope = item.scope(not_set)
-            failing = _failing_check(item, scope)
-            if failing is None:
-                item.builtins["product"] = item.rule.product(scope)
-                finished.append(item)
-            elif tracer is not None:
-                tracer.dropped(Drop("valid", item, check=failing))
+    finished = [item for asn in associations for item in prepare(asn, not_set, tracer)]
+    return finish(finished, deduplicate, tracer, identity, dropped)
+
+
+def prepare(
+    asn: Association, not_set: frozenset[str], tracer: Tracer | None = None
+) -> list[Association]:
+    """What one association becomes: summarized, through its hooks, the valid ones named.
+
+    This depends on the association alone (unlike :func:`finish`).
+
+    Returns
+    -------
+    list of Association
+        What the hooks made of it that passes the rule's ``valid`` checks, in order, each
+        with its ``product`` built-in set.
+    """
+    if asn.rule.summarize is not None:
+        summarize(asn, asn.rule.summarize, not_set)
+    produced = [asn]
+    for n, hook in enumerate(asn.rule.finalize):
+        before = [(item, tuple(item.members)) for item in produced] if tracer else []
+        produced = [result for item in produced for result in hook(item)]
+        if tracer is not None:
+            name = asn.rule.hook_names[n] if n < len(asn.rule.hook_names) else str(n)
+            for item, members in before:
+                tracer.dropped(Drop("hook", item, name, -1, None, tuple(produced), members))
+    kept = []
+    for item in produced:
+        scope = item.scope(not_set)
+        failing = _failing_check(item, scope)
+        if failing is None:
+            item.builtins["product"] = item.rule.product(scope)
+            kept.append(item)
+        elif tracer is not None:
+            tracer.dropped(Drop("valid", item, check=failing))
+    return kept
+
+
+def finish(
+    prepared: list[Association],
+    deduplicate: Sequence[str],
+    tracer: Tracer | None = None,
+    identity: Sequence[str] = (),
+    dropped: Counter[str] | None = None,
+) -> list[Association]:
+    """De-duplicate and number one stage's prepared associations (in creation order)."""
     if deduplicate:
-        finished = drop_duplicates(finished, deduplicate, identity, tracer, dropped)
-    resequence(finished)
-    return finished
+        prepared = drop_duplicates(prepared, deduplicate, identity, tracer, dropped)
+    resequence(prepared)
+    return prepared
 
 
 def _failing_check(asn: Association, scope: Scope) -> int | None:

@@ -12,12 +12,13 @@ import itertools
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from asnrules.diagnostics import AsnRulesError, Diagnostic, Severity
 from asnrules.engine.association import Association, Candidate
 from asnrules.engine.candidates import candidates_in_order, rewrite, row_candidates
-from asnrules.engine.finalize import finalize_stage
+from asnrules.engine.finalize import finalize_stage, finish, prepare
 from asnrules.engine.matching import Run
 from asnrules.engine.merge import merge_associations
 from asnrules.engine.per_pool import CANDIDATE_RUN, PoolRun, unselected_ids
@@ -180,7 +181,11 @@ def generate(
         if tracer is None and options.jobs > 1 and len(rows) >= MIN_ROWS and can_split():
             group_of = groups(rows, ruleset, facts)
         if group_of is not None:
-            made.extend(generate_split(rows, ruleset, specs, group_of, options.jobs, serials))
+            after = partial(_after_run, options=options, pool_name=pool_name, ruleset=ruleset)
+            made.extend(
+                generate_split(rows, ruleset, specs, group_of, options.jobs, serials, after)
+            )
+            return _finished(made, ruleset, options, dropped)
         for spec in specs if group_of is None else ():
             sub = spec.rows(rows, column, spec.origins)
             run = Run(
@@ -190,10 +195,7 @@ def generate(
     for asn in made:
         asn.builtins.update(_builtins(asn, options, pool_name, ruleset.run_prefix))
     if not options.finalize:
-        for n, asn in enumerate(made, 1):
-            asn.sequence = n
-            asn.builtins["product"] = asn.rule.product(asn.scope(ruleset.not_set))
-        return _kept(made, ruleset, options)
+        return _numbered(made, ruleset, options)
     result: list[Association] = []
     for stage in ruleset.stages:
         own = [a for a in made if a.rule.stage == stage.name]
@@ -203,6 +205,35 @@ def generate(
             )
         )
     return _kept(result, ruleset, options)
+
+
+def _after_run(
+    asn: Association, options: Options, pool_name: str, ruleset: Ruleset
+) -> list[Association]:
+    """An association of a split run with its built-ins, prepared if finalizing."""
+    asn.builtins.update(_builtins(asn, options, pool_name, ruleset.run_prefix))
+    return prepare(asn, ruleset.not_set) if options.finalize else [asn]
+
+
+def _finished(
+    made: list[Association], ruleset: Ruleset, options: Options, dropped: Counter[str] | None
+) -> list[Association]:
+    """The associations of split runs (each already through :func:`_after_run`), finished."""
+    if not options.finalize:
+        return _numbered(made, ruleset, options)
+    result: list[Association] = []
+    for stage in ruleset.stages:
+        own = [a for a in made if a.rule.stage == stage.name]
+        result.extend(finish(own, stage.deduplicate, None, stage.member_identity, dropped))
+    return _kept(result, ruleset, options)
+
+
+def _numbered(made: list[Association], ruleset: Ruleset, options: Options) -> list[Association]:
+    """Associations not finalized: numbered in order, each with its product."""
+    for n, asn in enumerate(made, 1):
+        asn.sequence = n
+        asn.builtins["product"] = asn.rule.product(asn.scope(ruleset.not_set))
+    return _kept(made, ruleset, options)
 
 
 def _runs(

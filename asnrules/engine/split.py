@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import heapq
 import multiprocessing
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,9 +151,13 @@ def shares(group_of: Sequence[int], jobs: int) -> list[frozenset[int]]:
 
 
 # -- the processes -----------------------------------------------------------------------
+After = Callable[[Association], list[Association]]
+"""What is done to each association of a run where it was made: it becomes these."""
+_Made = list[tuple[int, Association]]
 _Packed = tuple[Any, ...]
-_WORK: tuple[Sequence[Mapping[str, str]], Ruleset, Sequence[RunSpec], Sequence[int]] | None = None
-"""What forked processes inherit: rows, rules, runs and the group of each row."""
+_WORK: tuple[Sequence[Mapping[str, str]], Ruleset, Sequence[RunSpec], Sequence[int], After] | None
+_WORK = None
+"""What forked processes inherit: rows, rules, runs, the group of each row, ``after``."""
 
 
 def can_split() -> bool:
@@ -168,14 +172,16 @@ def generate_split(
     group_of: Sequence[int],
     jobs: int,
     serials: Iterator[int],
+    after: After,
 ) -> list[Association]:
-    """Every run of ``specs``, its groups shared among ``jobs`` processes; in run order.
+    """Every run of ``specs``, its groups shared among ``jobs`` processes, then ``after``.
 
-    This process takes the first share itself; forked processes take the others.
+    This process takes the first share itself; forked processes take the others. The
+    result is what ``after`` made of each association, in run and creation order.
     """
     global _WORK
     taken = shares(group_of, jobs)
-    _WORK = (rows, ruleset, specs, group_of)
+    _WORK = (rows, ruleset, specs, group_of, after)
     try:
         with multiprocessing.get_context("fork").Pool(len(taken) - 1) as pool:
             others = pool.map_async(_packed_work, taken[1:])
@@ -186,25 +192,32 @@ def generate_split(
     column = ruleset.candidate_column
     made: list[Association] = []
     for k, spec in enumerate(specs):
-        views: dict[int, Mapping[str, str]] = {}
+        views: dict[int | None, Mapping[str, str]] = {}
 
-        def row(source: int, spec: RunSpec = spec, views: dict[int, Any] = views) -> Any:
+        def row(source: int, spec: RunSpec = spec, views: dict[Any, Any] = views) -> Any:
             found = views.get(source)
             if found is None:
                 found = views[source] = spec.rows(rows, column, [source])[0]
             return found
 
-        parts = [own[k], *([_unpack(p, ruleset, row) for p in part[k]] for part in packed)]
-        for asn in heapq.merge(*parts, key=lambda a: a.members[0].source or 0):
+        parts = [
+            own[k],
+            *([(key, _unpack(p, ruleset, row)) for key, p in part[k]] for part in packed),
+        ]
+        for _, asn in heapq.merge(*parts, key=lambda pair: pair[0]):
             asn.serial = next(serials)
             made.append(asn)
     return made
 
 
-def _work(taken: frozenset[int]) -> list[list[Association]]:
-    """Every run over the rows of the groups ``taken``: each run's associations."""
+def _work(taken: frozenset[int]) -> list[_Made]:
+    """Every run over the rows of the groups ``taken``, through ``after``.
+
+    Each item ``after`` made comes with the pool row of the first member of the
+    association it came from (where that was made).
+    """
     assert _WORK is not None
-    rows, ruleset, specs, group_of = _WORK
+    rows, ruleset, specs, group_of, after = _WORK
     facts = RowFacts(ruleset)
     serials = iter(range(1, 1 << 62))
     found = []
@@ -212,46 +225,52 @@ def _work(taken: frozenset[int]) -> list[list[Association]]:
         origins = [i for i in spec.origins if group_of[i] in taken]
         sub = spec.rows(rows, ruleset.candidate_column, origins)
         run = Run(ruleset, sub, spec.candidate, spec.label, serials, None, facts, origins)
-        found.append(run.generate())
+        made = run.generate()
+        found.append([(_key(a), item) for a in made for item in after(a)])
     return found
 
 
-def _packed_work(taken: frozenset[int]) -> list[list[_Packed]]:
+def _key(asn: Association) -> int:
+    """Where a run's association was made: the pool row of its first member."""
+    return asn.members[0].source or 0
+
+
+def _packed_work(taken: frozenset[int]) -> list[list[tuple[int, _Packed]]]:
     """In a forked process: :func:`_work`, its associations packed to be sent back."""
     assert _WORK is not None
-    ruleset = _WORK[1]
-    return [[_pack(a, name) for name, a in _named(made, ruleset)] for made in _work(taken)]
-
-
-def _named(made: list[Association], ruleset: Ruleset) -> Iterator[tuple[str, Association]]:
-    names = {id(rule): name for name, rule in ruleset.rules.items()}
-    for asn in made:
-        yield names[id(asn.rule)], asn
+    names = {id(rule): name for name, rule in _WORK[1].rules.items()}
+    return [[(key, _pack(a, names[id(a.rule)])) for key, a in made] for made in _work(taken)]
 
 
 def _pack(asn: Association, name: str) -> _Packed:
     """What the parent needs of an association of a run (rows by their pool index)."""
-    members = [(m.source, m.role, m.fields) for m in asn.members]
+    founder = asn.founder
     return (
         name,
         asn.candidate,
         asn.run,
-        members,
+        [(m.source, m.role, m.fields) for m in asn.members],
+        None if founder is None else (founder.source, founder.role, founder.fields),
         asn.pins,
         asn.recorded,
         asn.identities,
         dict(asn.role_counts),
         asn.keeps_creating,
         asn.spelling,
+        asn.builtins,
     )
 
 
-def _unpack(packed: _Packed, ruleset: Ruleset, row: Any) -> Association:
+def _unpack(packed: _Packed, ruleset: Ruleset, row: Callable[[int], Any]) -> Association:
     """An association of another process, its rows as this run sees them."""
-    name, candidate, label, members, pins, recorded, identities, counts, keeps, spelling = packed
+    name, candidate, label, members, founder, *state = packed
+    pins, recorded, identities, counts, keeps, spelling, builtins = state
     asn = Association(ruleset.rules[name], candidate, label, 0, not_set=ruleset.not_set)
     asn.members = [Member(row(s), role, fields, s) for s, role, fields in members]
+    if founder is not None:
+        asn.founder = Member(row(founder[0]), founder[1], founder[2], founder[0])
     asn.pins, asn.recorded, asn.identities, asn.spelling = pins, recorded, identities, spelling
     asn.role_counts.update(counts)
     asn.keeps_creating = keeps
+    asn.builtins = builtins
     return asn
