@@ -36,11 +36,10 @@ from asnrules.engine.warnings import (
 )
 from asnrules.io.output import (
     check_file_names,
-    named_documents,
+    named_files,
     origin,
     orphan_rows,
     orphan_table,
-    serialize,
     version_tag,
 )
 from asnrules.io.pool import ROW_LINES, pool_name, pool_rows, read_pool
@@ -270,12 +269,11 @@ def run(
     associations = _generate(rows, ruleset, options, pool_name(table), tracer, deduplicated)
     if dms and requested and not per_pool:
         associations = dms_requested_only(associations, requested)
-    named = named_documents(associations, ruleset.not_set)
+    files = named_files(associations, ruleset.not_set, jobs)
     try:
-        check_file_names(associations, [name for name, _ in named])
+        check_file_names(associations, [name for name, _ in files])
     except OutputError as exc:  # an undone override often explains a clash: say both
         raise OutputError([*exc.diagnostics, *notes]) from None
-    files = _serialized(named)
     orphans = orphan_rows(rows, associations, ruleset.orphans)
     warnings.extend(generate_warnings(ruleset, rows, table.colnames, associations))
     inputs = [Path(pool_file), *(stage.path for stage in ruleset.stages)]
@@ -302,15 +300,6 @@ def _no_candidates(ruleset: Ruleset, pool: str, all_candidates: bool) -> list[Di
         "(without it, generate discovers them)"
     )
     return [Diagnostic(pool, 0, 0, "ASN030", message, severity=Severity.WARNING)]
-
-
-def _serialized(named: list[tuple[str, Any]]) -> list[tuple[str, str]]:
-    """The documents as text; each document is let go once written (memory stays flat)."""
-    files = []
-    for k, (name, doc) in enumerate(named):
-        named[k] = (name, None)
-        files.append((name, serialize(doc)))
-    return files
 
 
 def _parser() -> argparse.ArgumentParser:

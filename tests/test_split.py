@@ -40,7 +40,7 @@ MODES: dict[str, dict[str, Any]] = {
 
 @pytest.fixture
 def always_split(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Split pools of any size; the returned list counts the splits made."""
+    """Split pools (and their files' making) at any size; the list counts the splits."""
     made: list[int] = []
     real = split.generate_split
 
@@ -49,6 +49,7 @@ def always_split(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         return real(*args)
 
     monkeypatch.setattr(generator, "MIN_ROWS", 0)
+    monkeypatch.setattr(split, "MIN_ROWS", 0)
     monkeypatch.setattr(generator, "generate_split", counted)
     return made
 
@@ -130,3 +131,10 @@ def test_no_groups_when_a_rule_indexes_on_no_column_of_the_others(tmp_path: Path
 def test_rows_of_one_identity_stay_in_one_group(tmp_path: Path) -> None:
     rows = ["a.fits|3|x", "a.fits|4|x", "c.fits|5|x"]
     assert _groups(tmp_path, RULES, rows) == [0, 0, 1]
+
+
+def test_forked_map_keeps_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(split, "MIN_ROWS", 0)
+    items = list(range(23))
+    assert split.forked_map(str, items, 3) == [str(i) for i in items]
+    assert split.forked_map(str, [], 3) == []

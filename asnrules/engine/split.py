@@ -25,7 +25,7 @@ import heapq
 import multiprocessing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from asnrules.engine.association import Association, Candidate, Member
 from asnrules.engine.candidates import in_run
@@ -33,6 +33,9 @@ from asnrules.engine.matching import Run
 from asnrules.engine.rowfacts import RowFacts
 from asnrules.engine.ruleset import Ruleset
 from asnrules.engine.scope import columns_read
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 MIN_ROWS = 5000
 """Pools with fewer rows are not split: starting processes costs more than it saves."""
@@ -158,6 +161,39 @@ _Packed = tuple[Any, ...]
 _WORK: tuple[Sequence[Mapping[str, str]], Ruleset, Sequence[RunSpec], Sequence[int], After] | None
 _WORK = None
 """What forked processes inherit: rows, rules, runs, the group of each row, ``after``."""
+
+
+_MAP: tuple[Callable[[Any], Any], Sequence[Any], int] | None = None
+"""What forked processes of :func:`forked_map` inherit: the function, items, slice size."""
+
+
+def forked_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
+    """``[function(x) for x in items]``, its slices shared among ``jobs`` processes.
+
+    This process takes the first slice; forked processes (which inherit ``function`` and
+    ``items``) the others, sending back their results, which must pickle. With one job,
+    fewer than :data:`MIN_ROWS` items or no fork, everything is done here.
+    """
+    global _MAP
+    if jobs <= 1 or len(items) < MIN_ROWS or not can_split():
+        return [function(x) for x in items]
+    size = -(-len(items) // jobs)
+    _MAP = (function, items, size)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs - 1) as pool:
+            others = pool.map_async(_map_slice, range(1, jobs))
+            found = _map_slice(0)
+            for part in others.get():
+                found.extend(part)
+    finally:
+        _MAP = None
+    return found
+
+
+def _map_slice(k: int) -> list[Any]:
+    assert _MAP is not None
+    function, items, size = _MAP
+    return [function(x) for x in items[k * size : (k + 1) * size]]
 
 
 def can_split() -> bool:

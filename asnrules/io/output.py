@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from asnrules.diagnostics import Diagnostic, OutputError
 from asnrules.engine.association import Association, Member
 from asnrules.engine.ruleset import ExposureRoots
 from asnrules.engine.scope import Scope
+from asnrules.engine.split import forked_map
 from asnrules.io.pool import ORIGINAL, ORIGINAL_NAMES
 from asnrules.io.writing import name_problem, write_set
 
@@ -53,6 +55,23 @@ def named_documents(
 ) -> list[tuple[str, dict[str, Any]]]:
     """Return ``(file name, document)`` for every association, in order."""
     return [(file_stem(a, not_set) + ".json", document(a, not_set)) for a in associations]
+
+
+def named_files(
+    associations: Sequence[Association], not_set: frozenset[str], jobs: int = 1
+) -> list[tuple[str, str]]:
+    """Return ``(file name, JSON text)`` for every association, in order.
+
+    Many associations are shared among ``jobs`` processes (see
+    :func:`asnrules.engine.split.forked_map`); no document is kept once serialized.
+    """
+    for asn in associations:
+        asn.builtins["sequence"] = asn.sequence
+    return forked_map(partial(_named_file, not_set=not_set), associations, jobs)
+
+
+def _named_file(asn: Association, not_set: frozenset[str]) -> tuple[str, str]:
+    return file_stem(asn, not_set) + ".json", serialize(document(asn, not_set))
 
 
 def version_tag(version_id: str | bool | None) -> str | None:
