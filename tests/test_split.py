@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +19,6 @@ from asnrules.engine.trace import Tracer
 from asnrules.io.pool import pool_rows
 from asnrules.io.poolread import read_pool_fast
 from asnrules.language.loader import load_rulesets
-from asnrules.modes import rule_files
 
 from .conftest import corpus_or_skip
 from .test_corpus import check_golden
@@ -138,3 +142,54 @@ def test_forked_map_keeps_order(monkeypatch: pytest.MonkeyPatch) -> None:
     items = list(range(23))
     assert split.forked_map(str, items, 3) == [str(i) for i in items]
     assert split.forked_map(str, [], 3) == []
+
+
+def _stacked(tmp_path: Path, copies: int) -> Path:
+    """``copies`` of mega_pool, each its own program with its own file names."""
+    lines = (corpus_or_skip() / "pools" / "mega_pool.csv").read_text().splitlines()
+    data = [line for line in lines if line.strip() and not line.startswith("#")]
+    columns = [c.strip().lower() for c in data[0].split("|")]
+    name_at, program_at = columns.index("filename"), columns.index("program")
+    out = [data[0]]
+    for k in range(copies):
+        for line in data[1:]:
+            cells = line.split("|")
+            cells[name_at] = f"k{k}_{cells[name_at]}"
+            cells[program_at] = f"{90000 + k}"
+            out.append("|".join(cells))
+    path = tmp_path / "stacked.csv"
+    path.write_text("\n".join(out) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_interrupting_a_split_generation_writes_nothing_and_leaves_no_process(
+    tmp_path: Path, signum: int
+) -> None:
+    pool = _stacked(tmp_path, 7)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "asnrules", "generate", str(pool), "-p", str(out), "-j", "2"]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 60
+    while not _children(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _children(process.pid), "no process was forked"
+    os.killpg(process.pid, signum)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "Traceback" not in err.decode()
+    assert b"interrupted: nothing was written" in err
+    assert not out.exists() or not any(out.iterdir())
+    time.sleep(0.5)
+    assert not _children(process.pid)
+
+
+def _children(pid: int) -> list[str]:
+    found = subprocess.run(["ps", "--ppid", str(pid), "-o", "pid="], capture_output=True, text=True)
+    return found.stdout.split()

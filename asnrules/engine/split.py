@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import heapq
 import multiprocessing
+import multiprocessing.pool
+import signal
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -180,7 +182,7 @@ def forked_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> lis
     size = -(-len(items) // jobs)
     _MAP = (function, items, size)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs - 1) as pool:
+        with _pool(jobs - 1) as pool:
             others = pool.map_async(_map_slice, range(1, jobs))
             found = _map_slice(0)
             for part in others.get():
@@ -194,6 +196,17 @@ def _map_slice(k: int) -> list[Any]:
     assert _MAP is not None
     function, items, size = _MAP
     return [function(x) for x in items[k * size : (k + 1) * size]]
+
+
+def _pool(processes: int) -> multiprocessing.pool.Pool:
+    """Forked processes that leave interruption to this one (which stops them)."""
+    return multiprocessing.get_context("fork").Pool(processes, initializer=_quiet)
+
+
+def _quiet() -> None:
+    """In a forked process: Ctrl-C is this process's to handle, SIGTERM ends it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def can_split() -> bool:
@@ -219,7 +232,7 @@ def generate_split(
     taken = shares(group_of, jobs)
     _WORK = (rows, ruleset, specs, group_of, after)
     try:
-        with multiprocessing.get_context("fork").Pool(len(taken) - 1) as pool:
+        with _pool(len(taken) - 1) as pool:
             others = pool.map_async(_packed_work, taken[1:])
             own = _work(taken[0])
             packed = others.get()
