@@ -27,6 +27,7 @@ import re
 import sys
 import types
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from asnrules.engine.hookapi import Needs
@@ -134,7 +135,8 @@ def _by_value(function: types.FunctionType) -> tuple[Any, ...]:
         function.__defaults__,
         function.__kwdefaults__,
     )
-    plain = extras == (code.co_name, code.co_qualname, None, None)
+    # Python 3.10's code has no co_qualname: a function made of it is named co_name
+    plain = extras == (code.co_name, getattr(code, "co_qualname", None), None, None)
     state = (used, contents, None if plain else extras)
     return _function, (code, function.__module__, len(cells)), state, None, None, _complete
 
@@ -150,18 +152,22 @@ class _Empty:
     """Marks an empty cell in a pickled closure."""
 
 
-def _global_names(code: types.CodeType) -> set[str]:
-    """The global names ``code`` (with the code nested in it) may read."""
+@cache
+def _global_names(code: types.CodeType) -> frozenset[str]:
+    """The global names ``code`` (with the code nested in it) may read.
+
+    Remembered by code object: the closures of one kind share their code.
+    """
     names: set[str] = set()
     for instruction in dis.get_instructions(code):
         if instruction.opname in _STORES:
-            raise Unpicklable(f"{code.co_qualname} assigns the global {instruction.argval!r}")
+            raise Unpicklable(f"{code.co_name} assigns the global {instruction.argval!r}")
         if instruction.opname == "LOAD_GLOBAL":
             names.add(str(instruction.argval))
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
             names |= _global_names(const)
-    return names
+    return frozenset(names)
 
 
 def _kept_by_reference_or_value(value: object) -> bool:
