@@ -283,28 +283,54 @@ def test_lint_output_is_the_same_cached_or_not(
     assert len(list(cache.glob("compiled-lint-*.pickle"))) == 1
 
 
-def test_a_cached_generate_imports_neither_yaml_pydantic_nor_lark(tmp_path: Path) -> None:
+def _python(code: str, cache: Path, *, on: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a new Python with ``cache`` as the cache home (the cache on or off)."""
+    flag = "0" if on else "1"
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache), "ASNRULES_NO_CACHE": flag}
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+
+
+def test_a_cached_generate_imports_neither_yaml_pydantic_lark_nor_astropy(
+    tmp_path: Path,
+) -> None:
     corpus = corpus_or_skip()
     pool = corpus / "pools" / "pool_004_wfs_realized.csv"
     code = (
         "import sys\n"
         "from asnrules.api import run\n"
         f"result = run({str(pool)!r})\n"
-        "print(len(result.files), sorted(m for m in ('yaml', 'pydantic', 'lark')"
+        "print(len(result.files), sorted(m for m in ('yaml', 'pydantic', 'lark', 'astropy')"
         " if m in sys.modules))\n"
     )
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "ASNRULES_NO_CACHE": "0"}
-
-    def generate() -> str:
-        out = subprocess.run(
-            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-        )
-        return out.stdout.strip()
-
-    cold = generate()
+    cold = _python(code, tmp_path).stdout.strip()
     assert cold.endswith("['lark', 'pydantic', 'yaml']")
     count = cold.split()[0]
-    assert generate() == f"{count} []"
+    assert _python(code, tmp_path).stdout.strip() == f"{count} []"
+
+
+def test_a_cached_command_prints_what_a_cold_one_does(tmp_path: Path) -> None:
+    corpus = corpus_or_skip()
+    pool = corpus / "pools" / "pool_004_wfs_realized.csv"
+    args = ["generate", str(pool), "-r", "stage3.yaml", "-r", "stage3", "--dry-run", "-v"]
+    code = (
+        "import sys\n"
+        "from asnrules.cli.main import main\n"
+        f"sys.argv = ['asnrules', *{args!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "finally:\n"
+        "    import typer\n"
+        "    old = tuple(map(int, typer.__version__.split('.')[:2])) < (0, 29)\n"
+        "    seen = [m for m in ('yaml', 'lark') + ('pydantic',) * old if m in sys.modules]\n"
+        "    print(seen, file=sys.stderr)\n"
+    )
+    plain = _python(code, tmp_path, on=False)
+    assert "ASN012" in plain.stderr and "['yaml', 'lark'" in plain.stderr
+    _python(code, tmp_path)
+    cached = _python(code, tmp_path)
+    assert cached.stderr.endswith("[]\n")
+    assert (cached.returncode, cached.stdout) == (plain.returncode, plain.stdout)
+    assert cached.stderr.splitlines()[:-1] == plain.stderr.splitlines()[:-1]
 
 
 TABLE: dict[str, int] = {}

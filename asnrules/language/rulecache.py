@@ -196,9 +196,12 @@ def _read(entry: Path, key: str) -> Any:
             if _digest(Path(path)) != digest:
                 return None
         payload = closurepickle.loads(envelope["payload"])
-        os.utime(entry)  # recently used: pruned last
     except Exception:  # a missing, unreadable, corrupt, foreign or stale entry is no entry
         return None
+    try:
+        os.utime(entry)  # recently used: pruned last
+    except OSError:  # a cache folder that cannot be written is still read
+        pass
     return payload
 
 
