@@ -344,6 +344,18 @@ def test_a_closure_that_reads_a_mutable_global_is_refused() -> None:
         closurepickle.dumps(reads_table)
 
 
+def test_a_closure_that_assigns_its_enclosing_variables_is_refused() -> None:
+    count = 0
+
+    def counts() -> int:
+        nonlocal count
+        count += 1
+        return count
+
+    with pytest.raises(closurepickle.Unpicklable):
+        closurepickle.dumps(counts)
+
+
 def test_closures_come_back_as_plain_functions() -> None:
     def outer(n: int) -> Callable[[int], int]:
         def again(k: int) -> int:

@@ -1,13 +1,15 @@
 """Compiled rules to bytes and back: closures kept as code, cells and the globals they read.
 
 A compiled expression is a closure (:mod:`asnrules.language.build`). :class:`RulePickler`
-writes each closure that cannot be imported by name as its code object (``marshal``),
-its cells and a dictionary of just the globals its code names; unpickling makes a plain
-function of the same code, so a cached ruleset runs exactly as fast as a freshly compiled
-one. The globals are functions and classes (pickled by reference: their modules are
-imported, none of which needs Lark, pydantic or YAML), modules, or immutable constants;
-a closure reading anything else, or assigning a global, is refused (:class:`Unpicklable`)
-and the ruleset is then simply not cached.
+writes each closure that cannot be imported by name, and each function of
+:mod:`asnrules.language` (so that reading the rules back imports none of the compiler's
+modules), as its code object (``marshal``), its cells and a dictionary of just the
+globals its code names; unpickling makes a plain function of the same code, so a cached
+ruleset runs exactly as fast as a freshly compiled one. The globals may be functions and
+classes (other packages' by reference: their modules are imported, none of which needs
+Lark, pydantic or YAML), modules, or immutable constants; a closure reading anything
+else, or assigning a global, is refused (:class:`Unpicklable`; a function that can be
+imported is then pickled by reference) and the ruleset is then simply not cached.
 
 Hooks are pickled by name: unpickling looks each one up in the hook registry, as loading
 does, and raises :class:`StaleError` when it is gone or now declares other needs (a plugin
@@ -35,6 +37,7 @@ from asnrules.engine.hooks import BoundHook, HookEntry, get_hook
 
 _CONSTANTS = (str, bytes, int, float, complex, bool, type(None), re.Pattern)
 _STORES = {"STORE_GLOBAL", "DELETE_GLOBAL"}
+_CELL_STORES = {"STORE_DEREF", "DELETE_DEREF"}
 _BY_VALUE = "asnrules.language."
 
 
@@ -156,12 +159,16 @@ class _Empty:
 def _global_names(code: types.CodeType) -> frozenset[str]:
     """The global names ``code`` (with the code nested in it) may read.
 
-    Remembered by code object: the closures of one kind share their code.
+    Remembered by code object: the closures of one kind share their code. Code that
+    assigns a global, or a variable of an enclosing function (``nonlocal``: the cell
+    may be shared with other closures, which unpickled closures would not be), is refused.
     """
     names: set[str] = set()
     for instruction in dis.get_instructions(code):
         if instruction.opname in _STORES:
             raise Unpicklable(f"{code.co_name} assigns the global {instruction.argval!r}")
+        if instruction.opname in _CELL_STORES and instruction.argval in code.co_freevars:
+            raise Unpicklable(f"{code.co_name} assigns {instruction.argval!r} of its closure")
         if instruction.opname == "LOAD_GLOBAL":
             names.add(str(instruction.argval))
     for const in code.co_consts:
