@@ -8,8 +8,9 @@ result of a load depends only on
 - the files the load looked at: every file it read (by the sha-256 of its bytes) and
   every place it looked for one and found none (an include is searched beside the
   including file before the bundled rulesets);
-- the code: the asnrules version, the Python version and a hash of the source of the
-  ``asnrules`` package (with the expression grammar);
+- the code: the asnrules version, the Python version, a hash of the source of the
+  ``asnrules`` package (with the expression grammar) and where it is installed (the
+  bundled rulesets' paths are shown in messages);
 - the hooks: the registry once the plugins (entry points ``asnrules.hooks``) are
   imported, each hook with its plugin and declared needs, and the plugins that failed to
   import. Each hook a compiled rule names is also looked up again when the entry is
@@ -137,7 +138,7 @@ def load_rules(names: Sequence[str | Path]) -> tuple[Ruleset, list[Diagnostic]]:
 
 
 def _key(kind: str, names: Sequence[str | Path]) -> str:
-    code = (__version__, sys.version, _code())
+    code = (__version__, sys.version, _code(), __file__)  # where: bundled files' paths
     parts = (FORMAT, kind, [str(n) for n in names], os.getcwd(), code, _hooks())
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
