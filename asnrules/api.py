@@ -45,7 +45,7 @@ from asnrules.io.output import (
 from asnrules.io.pool import ROW_LINES, pool_name, pool_rows, read_pool
 from asnrules.io.poolread import read_pool_fast
 from asnrules.io.writing import WriteReport, write_set
-from asnrules.language.loader import load_rulesets
+from asnrules.language.rulecache import load_rules
 from asnrules.modes import candidate_options, dms_candidate_ids, dms_requested_only, rule_files
 from asnrules.options import RunOptions, add_arguments
 
@@ -77,7 +77,7 @@ def AssociationRegistry(  # noqa: N802 - named as the jwst class it stands in fo
     ]
     if not files:
         raise error("<rules>", "ASN020", "no rule files given")
-    ruleset, _ = load_rulesets(files)
+    ruleset, _ = load_rules(files)
     return ruleset
 
 
@@ -120,9 +120,9 @@ def _ruleset(rules: object) -> Ruleset:
     if isinstance(rules, Ruleset):
         return rules
     if isinstance(rules, (str, Path)):
-        return load_rulesets([rules])[0]
+        return load_rules([rules])[0]
     if isinstance(rules, Sequence) and all(isinstance(r, (str, Path)) for r in rules):
-        return load_rulesets(list(rules))[0]
+        return load_rules(list(rules))[0]
     raise error(
         "<arguments>",
         "ASN011",
@@ -225,7 +225,7 @@ def run(
     if ruleset is None:
         chosen = rule_files(rulesets, ignore_default)
         added_defaults = len(chosen) > len(rulesets or ()) > 0
-        ruleset, notes = load_rulesets(chosen)
+        ruleset, notes = load_rules(chosen)
     notes += undone_overrides(ruleset)
     table = (
         pool

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from asnrules.checks.poolcheck import PoolValues, check_pool
 from asnrules.diagnostics import Diagnostic
 from asnrules.engine.ruleset import Origin
-from asnrules.engine.warnings import undone_in
-from asnrules.language.documents import Context, RuleFile, resolve_ruleset_path
-from asnrules.language.loader import load_rulesets
-from asnrules.resources import bundled_rulesets
+from asnrules.language import rulecache
+
+if TYPE_CHECKING:
+    from asnrules.checks.poolcheck import PoolValues
 
 
 def lint_paths(paths: Sequence[str | Path], pool: PoolValues | None = None) -> list[Diagnostic]:
@@ -25,7 +25,23 @@ def lint_paths(paths: Sequence[str | Path], pool: PoolValues | None = None) -> l
     read that it lacks (see :mod:`asnrules.checks.poolcheck`), except in a bundled ruleset
     given before other files: there it is the ruleset they extend (``lint stage3
     overlay.yaml --pool POOL``), whose values one pool seldom all holds.
+
+    Without a pool, the findings are cached as compiled rules are
+    (:mod:`asnrules.language.rulecache`): keyed by the files read, the code and the hook
+    plugins, so a hit gives exactly what linting again would.
     """
+    if pool is None:
+        return rulecache.cached("lint", list(paths), lambda: _lint(paths, None))
+    return _lint(paths, pool)
+
+
+def _lint(paths: Sequence[str | Path], pool: PoolValues | None) -> list[Diagnostic]:
+    from asnrules.checks.poolcheck import check_pool
+    from asnrules.engine.warnings import undone_in
+    from asnrules.language.documents import Context, RuleFile, resolve_ruleset_path
+    from asnrules.language.loader import load_rulesets
+    from asnrules.resources import bundled_rulesets
+
     found: list[Diagnostic] = []
     definitions: dict[str, list[tuple[Origin, bool]]] = {}
     earlier: list[RuleFile] = []
@@ -41,11 +57,6 @@ def lint_paths(paths: Sequence[str | Path], pool: PoolValues | None = None) -> l
             found.extend(check_pool(ctx, ruleset, pool, path))
         for name, places in ruleset.definitions.items():
             definitions.setdefault(name, []).extend(places)
-    found.extend(_undone_overrides(definitions))
+    found.extend(undone_in(definitions))  # ASN603, for the files linted together, in order
     unique = {(d.path, d.line, d.col, d.code, d.message): d for d in found}
     return sorted(unique.values())
-
-
-def _undone_overrides(definitions: dict[str, list[tuple[Origin, bool]]]) -> list[Diagnostic]:
-    """ASN603 warnings for files linted together, in the order given (as ``-r`` loads them)."""
-    return undone_in(definitions)

@@ -39,10 +39,11 @@ def summary(diagnostics: list[Diagnostic], files: int) -> str:
 def run_lint(files: list[Path], fmt: str, pool: Path | None, strict: bool) -> int:
     """Lint ``files`` (against ``pool`` if given), print the findings; return the exit status."""
     from asnrules.checks.lint import lint_paths
-    from asnrules.checks.poolcheck import PoolValues
 
     held = None
     if pool is not None:
+        from asnrules.checks.poolcheck import PoolValues
+
         try:
             held = PoolValues.read(pool)
         except AsnRulesError as exc:

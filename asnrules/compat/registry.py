@@ -21,7 +21,7 @@ from asnrules.engine.candidates import Candidate
 from asnrules.engine.generator import Options
 from asnrules.engine.ruleset import Rule
 from asnrules.engine.values import is_set
-from asnrules.language.loader import load_rulesets
+from asnrules.language.rulecache import load_rules
 from asnrules.resources import DEFAULT_RULESETS
 
 REFERENCE_RULE_FILES = {"rules_level2b.py": "stage2.yaml", "rules_level3.py": "stage3.yaml"}
@@ -157,7 +157,7 @@ class AssociationRegistry:
         name: str | None = None,
         **_ignored: Any,
     ) -> None:
-        self.ruleset, _ = load_rulesets(rule_files(definition_files, include_default))
+        self.ruleset, _ = load_rules(rule_files(definition_files, include_default))
         if isinstance(global_constraints, DMSAttrConstraint):
             global_constraints = [global_constraints]
         self.global_constraints = list(global_constraints or ())

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from asnrules.diagnostics import AsnRulesError, Diagnostic
+from asnrules.language import rulecache
 from asnrules.language.models import AttributeSpec, Candidates, Document, Orphans
 from asnrules.language.models import Role as RoleModel
 from asnrules.language.models import Rule as RuleModel
@@ -72,7 +73,7 @@ def resolve_ruleset_path(name: str | Path) -> Path:
         A file path, or the name of a bundled ruleset (``stage3.yaml`` or ``stage3``).
     """
     path = Path(name)
-    if path.is_file():
+    if rulecache.is_file(path):
         return path
     bundled = bundled_rulesets()
     for key in (str(name), f"{name}.yaml"):
@@ -87,11 +88,12 @@ def include_target(including: Path, name: str) -> Path:
     A path relative to the including file (or absolute), else a bundled ruleset.
     """
     target = including.parent / name
-    return target if target.is_file() else resolve_ruleset_path(name)
+    return target if rulecache.is_file(target) else resolve_ruleset_path(name)
 
 
 def read_document(path: Path, display: str, ctx: Context) -> RuleFile | None:
     """Read and validate one rule file once per load; problems go to ``ctx``."""
+    rulecache.looked_at(path, path.is_file())
     key = path.resolve() if path.exists() else path
     if key in ctx.files:
         return ctx.files[key]

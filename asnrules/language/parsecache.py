@@ -8,9 +8,10 @@ asnrules version; each entry is keyed by the expression's own text. Everything e
 loading (YAML, validation, compilation and every check) runs as without the cache.
 
 The file lives in ``$XDG_CACHE_HOME/asnrules`` (default ``~/.cache/asnrules``); it is
-safe to delete, it is written atomically, and one that cannot be read or holds anything
-but text-to-tree entries is ignored (and rewritten). ``ASNRULES_NO_CACHE=1`` turns the
-cache off.
+safe to delete, it is written atomically, it keeps at most :data:`MAX_TREES` trees (the
+least recently used are dropped), and one that cannot be read or holds anything but
+text-to-tree entries is ignored (and rewritten). ``ASNRULES_NO_CACHE=1`` turns the cache
+off. Compiled rulesets are cached beside it (:mod:`asnrules.language.rulecache`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from asnrules.version import __version__
+
+MAX_TREES = 5000
+"""Most trees kept: the least recently used go first (the bundled rulesets have ~1,300)."""
 
 _TREES: dict[str, Any] | None = None
 _NEW = False
@@ -71,7 +75,10 @@ def lookup(text: str) -> Any:
         return None
     if _TREES is None:
         _TREES = _load()
-    return _TREES.get(text)
+    found = _TREES.pop(text, None)
+    if found is not None:
+        _TREES[text] = found  # the most recently used last
+    return found
 
 
 def remember(text: str, tree: Any) -> None:
@@ -88,6 +95,8 @@ def save() -> None:
     if not _NEW or _TREES is None:
         return
     _NEW = False
+    for text in list(_TREES)[: max(0, len(_TREES) - MAX_TREES)]:
+        del _TREES[text]
     try:
         target = _file()
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import yaml
 from lark.exceptions import LarkError
 
-from asnrules.language.expressions import _parser
+from asnrules.language.syntax import _parser
 
 ROW = "row"
 """Expression context without association built-ins: only ``first(`` is renamed."""
