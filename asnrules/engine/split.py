@@ -22,12 +22,10 @@ cannot fork, or the pool is small, or the rules give one group, nothing is split
 from __future__ import annotations
 
 import heapq
-import multiprocessing
-import multiprocessing.pool
 import signal
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from asnrules.engine.association import Association, Candidate, Member
 from asnrules.engine.candidates import in_run
@@ -35,6 +33,9 @@ from asnrules.engine.matching import Run
 from asnrules.engine.rowfacts import RowFacts
 from asnrules.engine.ruleset import Ruleset
 from asnrules.engine.scope import columns_read
+
+if TYPE_CHECKING:
+    import multiprocessing.pool
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -200,6 +201,8 @@ def _map_slice(k: int) -> list[Any]:
 
 def _pool(processes: int) -> multiprocessing.pool.Pool:
     """Forked processes that leave interruption to this one (which stops them)."""
+    import multiprocessing
+
     return multiprocessing.get_context("fork").Pool(processes, initializer=_quiet)
 
 
@@ -211,6 +214,8 @@ def _quiet() -> None:
 
 def can_split() -> bool:
     """Whether processes can be forked here."""
+    import multiprocessing
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
