@@ -11,9 +11,10 @@ schedule rows for a later pass.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import partial
 from typing import Any
 
 from asnrules.engine.association import Association, Candidate, Member
@@ -67,38 +68,132 @@ class _Queue:
         return None
 
 
+class _RoleIndex:
+    """The associations of a bucket one role of the rule may still take, by that role's key.
+
+    An association is filed under its pinned values of the role's key attributes, or
+    ``loose`` while it has not pinned them all. Those where the role is full are taken out.
+    """
+
+    def __init__(self, role: Role) -> None:
+        self.names = tuple(a.name for a in role.key_attributes)
+        self.keyed: dict[tuple[str, ...], dict[int, Association]] = {}
+        self.loose: dict[int, Association] = {}
+        self.filed: dict[int, tuple[str, ...] | None] = {}
+        self.moved = False
+        """Whether an association was filed under its key after others made later."""
+
+    def add(self, asn: Association) -> None:
+        pinned = [asn.pins.get(n) for n in self.names]
+        key = None if None in pinned else tuple(str(p) for p in pinned)
+        self.filed[asn.serial] = key
+        if key is None:
+            self.loose[asn.serial] = asn
+        else:
+            self.keyed.setdefault(key, {})[asn.serial] = asn
+
+    def remove(self, asn: Association) -> None:
+        if asn.serial not in self.filed:
+            return
+        key = self.filed.pop(asn.serial)
+        if key is None:
+            del self.loose[asn.serial]
+        else:
+            del self.keyed[key][asn.serial]
+
+    def repinned(self, asn: Association) -> None:
+        """File ``asn`` under its key once it has pinned every key attribute."""
+        if asn.serial in self.loose and all(n in asn.pins for n in self.names):
+            self.remove(asn)
+            self.add(asn)
+            self.moved = True
+
+    def offer(self, key: tuple[str, ...]) -> list[Association]:
+        """The associations a row of ``key`` may join in this role, in creation order."""
+        found = self.keyed.get(key)
+        if not self.loose:
+            if not found:
+                return []
+            return [found[k] for k in sorted(found)] if self.moved else list(found.values())
+        if not found:
+            return list(self.loose.values())
+        both = {**found, **self.loose}
+        return [both[k] for k in sorted(both)]
+
+    def everything(self) -> list[Association]:
+        """Every association this role may still take, in creation order."""
+        if not self.loose and len(self.keyed) == 1 and not self.moved:
+            return list(next(iter(self.keyed.values())).values())
+        return _ordered(self.offer_all())
+
+    def offer_all(self) -> dict[int, Association]:
+        """Every association this role may still take."""
+        found = dict(self.loose)
+        for keyed in self.keyed.values():
+            found.update(keyed)
+        return found
+
+
 class _Bucket:
     """The associations of one rule that share one key, in creation order.
 
-    ``open`` keeps, for every role with a limit, the associations where that role still
-    has room: a row that can only take full roles is not offered to them at all.
+    Each role that has a limit or key attributes of its own keeps a :class:`_RoleIndex`:
+    a row is offered only the associations where one of its roles has room and that
+    pinned the row's values of that role's key attributes (or not yet all of them).
     """
 
     def __init__(self, rule: Rule) -> None:
         self.all: dict[int, Association] = {}
-        self.open: dict[str, dict[int, Association]] = {
-            r.name: {} for r in rule.roles if r.limit is not None
+        self.roles: dict[str, _RoleIndex] = {
+            r.name: _RoleIndex(r) for r in rule.roles if r.limit is not None or r.key_attributes
         }
 
     def add(self, asn: Association) -> None:
         self.all[asn.serial] = asn
-        for role_open in self.open.values():
-            role_open[asn.serial] = asn
+        for index in self.roles.values():
+            index.add(asn)
 
     def filled(self, asn: Association, role: Role) -> None:
         if role.limit is not None and asn.role_counts[role.name] >= role.limit:
-            self.open[role.name].pop(asn.serial, None)
+            self.roles[role.name].remove(asn)
 
-    def offer(self, roles: Sequence[Role]) -> list[Association]:
-        """Associations that might take a row able to play ``roles``, in creation order."""
-        if any(r.limit is None for r in roles):
-            return list(self.all.values())
-        if len(roles) == 1:
-            return list(self.open[roles[0].name].values())
+    def repinned(self, asn: Association) -> None:
+        """``asn`` pinned more values."""
+        for index in self.roles.values():
+            index.repinned(asn)
+
+    def offer(
+        self, roles: Sequence[Role], key_of: Callable[[Role], tuple[str, ...] | None] | None
+    ) -> list[Association]:
+        """Associations that might take a row able to play ``roles``, in creation order.
+
+        ``key_of`` gives the row's values of a role's key attributes (``None``: the row
+        lacks one and cannot take the role); without it, every association where one of
+        the roles has room is offered (a tracer is told about each).
+        """
+        if key_of is None or any(r.name not in self.roles for r in roles):
+            if not all(r.limit is not None and r.name in self.roles for r in roles):
+                return list(self.all.values())
+            key_of = None
+        if key_of is not None and len(roles) == 1:
+            index = self.roles[roles[0].name]
+            if len(index.keyed) <= 1:  # nothing to tell apart: all of them (matching checks)
+                return index.everything()
+            key = key_of(roles[0])
+            return [] if key is None else index.offer(key)
         found: dict[int, Association] = {}
         for role in roles:
-            found.update(self.open[role.name])
-        return [found[k] for k in sorted(found)]
+            index = self.roles[role.name]
+            if key_of is None:
+                found.update(index.offer_all())
+            elif (key := key_of(role)) is not None:
+                found.update((a.serial, a) for a in index.offer(key))
+        return _ordered(found)
+
+
+def _ordered(found: dict[int, Association]) -> list[Association]:
+    """The associations of ``found`` in creation order."""
+    return [found[k] for k in sorted(found)]
 
 
 class Run:
@@ -184,6 +279,16 @@ class Run:
         if allowed is None:
             return plan
         return [e for e in plan if e.name in allowed]
+
+    def _role_key(self, i: int, role: Role) -> tuple[str, ...] | None:
+        """Row ``i``'s values of the role's key attributes (``None``: it lacks one)."""
+        if not role.key_attributes:
+            return ()
+        kept = self._of(i)
+        found: tuple[str, ...] | None = kept.get((id(role),), ())
+        if found == ():
+            found = kept[(id(role),)] = self.facts.role_key(role, self.rows[i])
+        return found
 
     def unset_key(self, i: int, rule: Rule) -> Attribute | None:
         """The key attribute row ``i`` lacks for ``rule`` (``None``: it has them all)."""
@@ -355,7 +460,8 @@ class Run:
                 continue
             if not entry.roles or not entry.selected:
                 continue
-            for asn in bucket.offer(entry.roles):
+            key_of = None if self.tracer is not None else partial(self._role_key, i)
+            for asn in bucket.offer(entry.roles, key_of):
                 if identity in asn.identities:
                     continue
                 found = self._match(asn, entry, i, creating=False)
@@ -363,6 +469,8 @@ class Run:
                     continue
                 role, pins = found
                 self._commit(name, asn, role, pins, i)
+                if pins:
+                    bucket.repinned(asn)
                 bucket.filled(asn, role)
                 asn.keeps_creating = asn.keeps_creating or role.keeps_creating
                 if not asn.keeps_creating:

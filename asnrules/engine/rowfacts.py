@@ -282,6 +282,19 @@ class RowFacts:
                 found.append(Entry(name, rule, key, roles, creates, True, order))
         return tuple(found)
 
+    def role_key(self, role: Role, row: Row) -> tuple[str, ...] | None:
+        """The row's values of the role's key attributes (``None``: it lacks one).
+
+        A row that lacks one can never take the role.
+        """
+        parts = []
+        for attribute in role.key_attributes:
+            text = self.text(attribute, row)
+            if text is None:
+                return None
+            parts.append(text)
+        return tuple(parts)
+
     def entry(self, name: str, rule: Rule, row: Row) -> Entry:
         """The plan entry of one rule for ``row``, whatever it says (for a tracer).
 

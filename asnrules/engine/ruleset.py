@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,6 +84,11 @@ class Role:
     keeps_creating: bool = False
     origin: Origin | None = field(default=None, compare=False)
     """Where the role is written; its ``text`` is the ``when`` condition, if any."""
+
+    @cached_property
+    def key_attributes(self) -> tuple[Attribute, ...]:
+        """Shared attributes every member in this role has: its index key in a bucket."""
+        return tuple(a for a in self.share if not a.optional and a.when is None)
 
 
 @dataclass(frozen=True)
