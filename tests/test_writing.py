@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -467,3 +468,33 @@ def test_a_file_in_the_way_of_the_output_folder_is_named(tmp_path: Path) -> None
     assert code == 2
     assert "ASN504" in output and f"the file {tmp_path / 'out'} is in the way" in output
     assert (tmp_path / "out").read_text() == "not a folder"
+
+
+def test_the_quick_look_at_plain_names_agrees_with_the_full_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    names = [
+        "jw90000-o001_20261204t190000_image2_00001_asn.json",
+        "a",
+        "-x.json",
+        "x" * 255,
+        "x" * 256,
+        ".",
+        "..",
+        ".hidden.json",
+        ".asnrules-staging-1",
+        "a/b.json",
+        "a//b.json",
+        "/abs.json",
+        "a\\b.json",
+        "tab\there.json",
+        "del\x7f.json",
+        "é.json",
+        "",
+        "a+b=c,d@e.json",
+    ]
+    quick = {(n, f): writing.name_problem(n, folders=f) for n in names for f in (True, False)}
+    monkeypatch.setattr(writing, "_PLAIN", re.compile(r"(?!)"))
+    full = {(n, f): writing.name_problem(n, folders=f) for n in names for f in (True, False)}
+    assert quick == full
+    assert quick[("x" * 256, True)] and quick[("a/b.json", False)] and not quick[("a", True)]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -26,6 +27,8 @@ STAGING_PREFIX = ".asnrules-staging-"
 """Name prefix of staging folders (followed by the writing process id and a random tag)."""
 
 MAX_NAME_BYTES = 255
+_PLAIN = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._+=,@-]*")
+"""A name of one part that is surely fine (most are): checked without the slow path."""
 """Longest file name (in UTF-8 bytes) that common file systems accept."""
 
 _HELD_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
@@ -114,7 +117,7 @@ def plan(
         if reason:
             problems.append(_problem(folder, "ASN501", f"{origin} names file {name!r}: {reason}"))
             continue
-        target = _resolved(root / name)
+        target = _target(root, name)
         if not target.is_relative_to(root) or target == root:
             problems.append(
                 _problem(folder, "ASN502", f"{origin} names {name!r}, which lies outside {folder}")
@@ -259,6 +262,8 @@ def name_problem(name: str, *, folders: bool = True) -> str:
     folders : bool
         Whether ``/`` may separate sub-folders.
     """
+    if len(name) <= MAX_NAME_BYTES and _PLAIN.fullmatch(name):
+        return ""
     if not name:
         return "the name is empty"
     forbidden = {"\\"} if folders else {"\\", "/"}
@@ -280,6 +285,14 @@ def name_problem(name: str, *, folders: bool = True) -> str:
 
 def _resolved(path: Path) -> Path:
     return Path(os.path.realpath(path))
+
+
+def _target(root: Path, name: str) -> Path:
+    """Where ``name`` leads inside the resolved ``root``, links followed."""
+    if "/" in name:
+        return _resolved(root / name)
+    target = root / name
+    return _resolved(target) if os.path.islink(target) else target
 
 
 def _problem(folder: Path, code: str, message: str) -> Diagnostic:
