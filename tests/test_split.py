@@ -78,6 +78,16 @@ def test_split_generation_gives_the_same_files_and_orphans(always_split: list[in
     assert three.orphans == one.orphans
 
 
+def test_split_generation_without_finalize_gives_the_same_files(
+    always_split: list[int],
+) -> None:
+    pool = corpus_or_skip() / "pools" / "mega_pool.csv"
+    one = run(pool, finalize=False)
+    two = run(pool, finalize=False, jobs=2)
+    assert always_split == [10]
+    assert two.files == one.files
+
+
 def test_small_pools_are_not_split(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
     monkeypatch.setattr(generator, "generate_split", lambda *a: calls.append(1))

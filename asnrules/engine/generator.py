@@ -186,7 +186,7 @@ def generate(
                 generate_split(rows, ruleset, specs, group_of, options.jobs, serials, after)
             )
             return _finished(made, ruleset, options, dropped)
-        for spec in specs if group_of is None else ():
+        for spec in specs:
             sub = spec.rows(rows, column, spec.origins)
             run = Run(
                 ruleset, sub, spec.candidate, spec.label, serials, tracer, facts, spec.origins
