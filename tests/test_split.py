@@ -49,7 +49,7 @@ def always_split(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     real = split.generate_split
 
     def counted(*args: Any) -> Any:
-        made.append(len(set(args[3])))
+        made.append(len(set(args[4])))
         return real(*args)
 
     monkeypatch.setattr(generator, "MIN_ROWS", 0)

@@ -183,7 +183,7 @@ def generate(
         if group_of is not None:
             after = partial(_after_run, options=options, pool_name=pool_name, ruleset=ruleset)
             made.extend(
-                generate_split(rows, ruleset, specs, group_of, options.jobs, serials, after)
+                generate_split(rows, ruleset, facts, specs, group_of, options.jobs, serials, after)
             )
             return _finished(made, ruleset, options, dropped)
         for spec in specs:

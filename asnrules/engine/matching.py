@@ -285,10 +285,9 @@ class Run:
         if not role.key_attributes:
             return ()
         kept = self._of(i)
-        found: tuple[str, ...] | None = kept.get((id(role),), ())
-        if found == ():
-            found = kept[(id(role),)] = self.facts.role_key(role, self.rows[i])
-        return found
+        if (id(role),) not in kept:
+            kept[(id(role),)] = self.facts.role_key(role, self.rows[i])
+        return kept[(id(role),)]  # type: ignore[no-any-return]
 
     def unset_key(self, i: int, rule: Rule) -> Attribute | None:
         """The key attribute row ``i`` lacks for ``rule`` (``None``: it has them all)."""

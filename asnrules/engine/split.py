@@ -1,7 +1,7 @@
 """One generation on several processes: the runs over groups of rows that never meet.
 
 A run's associations hold rows that agree on their rule's index key. When every rule
-indexes on an attribute read from one column (for the JWST rules, ``program``), rows
+indexes on an attribute read from one column (a program or project column, say), rows
 whose values of that column give different keys in every rule can never be members of
 one association, in any run. The pool then falls into *groups* (the column's values,
 joined where some rule's attribute gives two of them one key, and where two rows share
@@ -161,9 +161,11 @@ After = Callable[[Association], list[Association]]
 """What is done to each association of a run where it was made: it becomes these."""
 _Made = list[tuple[int, Association]]
 _Packed = tuple[Any, ...]
-_WORK: tuple[Sequence[Mapping[str, str]], Ruleset, Sequence[RunSpec], Sequence[int], After] | None
-_WORK = None
-"""What forked processes inherit: rows, rules, runs, the group of each row, ``after``."""
+_Work = tuple[
+    Sequence[Mapping[str, str]], Ruleset, RowFacts, Sequence[RunSpec], Sequence[int], After
+]
+_WORK: _Work | None = None
+"""What forked processes inherit: rows, rules, row facts, runs, each row's group, ``after``."""
 
 
 _MAP: tuple[Callable[[Any], Any], Sequence[Any], int] | None = None
@@ -222,6 +224,7 @@ def can_split() -> bool:
 def generate_split(
     rows: Sequence[Mapping[str, str]],
     ruleset: Ruleset,
+    facts: RowFacts,
     specs: Sequence[RunSpec],
     group_of: Sequence[int],
     jobs: int,
@@ -230,12 +233,13 @@ def generate_split(
 ) -> list[Association]:
     """Every run of ``specs``, its groups shared among ``jobs`` processes, then ``after``.
 
-    This process takes the first share itself; forked processes take the others. The
-    result is what ``after`` made of each association, in run and creation order.
+    This process takes the first share itself; forked processes take the others (each
+    with a copy of ``facts``, the row-only results known so far). The result is what
+    ``after`` made of each association, in run and creation order.
     """
     global _WORK
     taken = shares(group_of, jobs)
-    _WORK = (rows, ruleset, specs, group_of, after)
+    _WORK = (rows, ruleset, facts, specs, group_of, after)
     try:
         with _pool(len(taken) - 1) as pool:
             others = pool.map_async(_packed_work, taken[1:])
@@ -271,8 +275,7 @@ def _work(taken: frozenset[int]) -> list[_Made]:
     association it came from (where that was made).
     """
     assert _WORK is not None
-    rows, ruleset, specs, group_of, after = _WORK
-    facts = RowFacts(ruleset)
+    rows, ruleset, facts, specs, group_of, after = _WORK
     serials = iter(range(1, 1 << 62))
     found = []
     for spec in specs:
