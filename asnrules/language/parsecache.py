@@ -97,14 +97,22 @@ def save() -> None:
     _NEW = False
     for text in list(_TREES)[: max(0, len(_TREES) - MAX_TREES)]:
         del _TREES[text]
+    store(_file(), _TREES)
+
+
+def store(target: Path, data: object) -> bool:
+    """Pickle ``data`` into the cache file ``target`` atomically; whether it was written.
+
+    A failure leaves neither the file nor a temporary one (the cache is an optimisation).
+    """
+    handle = None
     try:
-        target = _file()
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("wb", dir=target.parent, delete=False) as handle:
-            pickle.dump(_TREES, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(handle.name, target)
-    except Exception:  # the cache is an optimisation only
-        try:
-            os.unlink(handle.name)
-        except Exception:
-            pass
+    except Exception:
+        if handle is not None:
+            Path(handle.name).unlink(missing_ok=True)
+        return False
+    return True

@@ -35,7 +35,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -217,20 +216,18 @@ def _write(entry: Path, key: str, probes: dict[str, bool], result: object) -> No
     """Write ``result`` with the files it came from; any failure leaves no entry."""
     from asnrules.language import closurepickle
 
-    handle = None
     try:
         files = sorted(
             (path, _digest(Path(path)) if found else None) for path, found in probes.items()
         )
         data = {"key": key, "files": files, "payload": closurepickle.dumps(result)}
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=entry.parent, delete=False) as handle:
-            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, entry)
-        _prune(entry.parent)
-    except Exception:  # the cache is an optimisation only
-        if handle is not None:
-            Path(handle.name).unlink(missing_ok=True)
+    except Exception:  # not picklable: the cache is an optimisation only
+        return
+    if parsecache.store(entry, data):
+        try:
+            _prune(entry.parent)
+        except OSError:  # another process pruned at the same time
+            pass
 
 
 def _prune(folder: Path) -> None:
