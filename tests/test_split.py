@@ -54,6 +54,8 @@ def always_split(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(generator, "MIN_ROWS", 0)
     monkeypatch.setattr(split, "MIN_ROWS", 0)
+    monkeypatch.setattr(split, "processes", lambda jobs: jobs)  # as many as asked, any machine
+    monkeypatch.setattr(generator, "processes", lambda jobs: jobs)
     monkeypatch.setattr(generator, "generate_split", counted)
     return made
 
@@ -149,9 +151,16 @@ def test_rows_of_one_identity_stay_in_one_group(tmp_path: Path) -> None:
 
 def test_forked_map_keeps_order(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(split, "MIN_ROWS", 0)
+    monkeypatch.setattr(split, "processes", lambda jobs: jobs)
     items = list(range(23))
     assert split.forked_map(str, items, 3) == [str(i) for i in items]
     assert split.forked_map(str, [], 3) == []
+
+
+def test_no_more_processes_than_cores() -> None:
+    cores = os.cpu_count() or 1
+    assert split.processes(cores + 5) == cores
+    assert split.processes(1) == 1
 
 
 def _stacked(tmp_path: Path, copies: int) -> Path:
@@ -172,6 +181,7 @@ def _stacked(tmp_path: Path, copies: int) -> Path:
     return path
 
 
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: a pool is never split")
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_interrupting_a_split_generation_writes_nothing_and_leaves_no_process(
     tmp_path: Path, signum: int

@@ -24,7 +24,14 @@ from asnrules.engine.merge import merge_associations
 from asnrules.engine.per_pool import CANDIDATE_RUN, PoolRun, unselected_ids
 from asnrules.engine.rowfacts import RowFacts
 from asnrules.engine.ruleset import Ruleset
-from asnrules.engine.split import MIN_ROWS, RunSpec, can_split, generate_split, groups
+from asnrules.engine.split import (
+    MIN_ROWS,
+    RunSpec,
+    can_split,
+    generate_split,
+    groups,
+    processes,
+)
 from asnrules.engine.trace import Tracer
 from asnrules.version import __version__
 
@@ -178,7 +185,7 @@ def generate(
     else:
         specs = _runs(rows_of, cells, ruleset, options, len(rows))
         group_of = None
-        if tracer is None and options.jobs > 1 and len(rows) >= MIN_ROWS and can_split():
+        if tracer is None and processes(options.jobs) > 1 and len(rows) >= MIN_ROWS and can_split():
             group_of = groups(rows, ruleset, facts)
         if group_of is not None:
             after = partial(_after_run, options=options, pool_name=pool_name, ruleset=ruleset)

@@ -22,6 +22,7 @@ cannot fork, or the pool is small, or the rules give one group, nothing is split
 from __future__ import annotations
 
 import heapq
+import os
 import signal
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -180,6 +181,7 @@ def forked_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> lis
     fewer than :data:`MIN_ROWS` items or no fork, everything is done here.
     """
     global _MAP
+    jobs = processes(jobs)
     if jobs <= 1 or len(items) < MIN_ROWS or not can_split():
         return [function(x) for x in items]
     size = -(-len(items) // jobs)
@@ -214,6 +216,11 @@ def _quiet() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+def processes(jobs: int) -> int:
+    """The processes to use for ``jobs``: never more than the cores (more cannot help)."""
+    return max(1, min(jobs, os.cpu_count() or 1))
+
+
 def can_split() -> bool:
     """Whether processes can be forked here."""
     import multiprocessing
@@ -238,7 +245,7 @@ def generate_split(
     ``after`` made of each association, in run and creation order.
     """
     global _WORK
-    taken = shares(group_of, jobs)
+    taken = shares(group_of, processes(jobs))
     _WORK = (rows, ruleset, facts, specs, group_of, after)
     try:
         with _pool(len(taken) - 1) as pool:
