@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -23,7 +23,7 @@ from asnrules.engine.matching import Run
 from asnrules.engine.merge import merge_associations
 from asnrules.engine.per_pool import CANDIDATE_RUN, PoolRun, unselected_ids
 from asnrules.engine.rowfacts import RowFacts
-from asnrules.engine.ruleset import Ruleset
+from asnrules.engine.ruleset import Ruleset, Stage
 from asnrules.engine.split import (
     MIN_ROWS,
     RunSpec,
@@ -203,14 +203,13 @@ def generate(
         asn.builtins.update(_builtins(asn, options, pool_name, ruleset.run_prefix))
     if not options.finalize:
         return _numbered(made, ruleset, options)
-    result: list[Association] = []
-    for stage in ruleset.stages:
-        own = [a for a in made if a.rule.stage == stage.name]
-        result.extend(
-            finalize_stage(
-                own, ruleset.not_set, stage.deduplicate, tracer, stage.member_identity, dropped
-            )
+    result = [
+        asn
+        for stage, own in _by_stage(made, ruleset)
+        for asn in finalize_stage(
+            own, ruleset.not_set, stage.deduplicate, tracer, stage.member_identity, dropped
         )
+    ]
     return _kept(result, ruleset, options)
 
 
@@ -228,11 +227,20 @@ def _finished(
     """The associations of split runs (each already through :func:`_after_run`), finished."""
     if not options.finalize:
         return _numbered(made, ruleset, options)
-    result: list[Association] = []
-    for stage in ruleset.stages:
-        own = [a for a in made if a.rule.stage == stage.name]
-        result.extend(finish(own, stage.deduplicate, None, stage.member_identity, dropped))
+    result = [
+        asn
+        for stage, own in _by_stage(made, ruleset)
+        for asn in finish(own, stage.deduplicate, None, stage.member_identity, dropped)
+    ]
     return _kept(result, ruleset, options)
+
+
+def _by_stage(
+    made: list[Association], ruleset: Ruleset
+) -> Iterator[tuple[Stage, list[Association]]]:
+    """Each stage of the ruleset, in order, with its associations (in creation order)."""
+    for stage in ruleset.stages:
+        yield stage, [a for a in made if a.rule.stage == stage.name]
 
 
 def _numbered(made: list[Association], ruleset: Ruleset, options: Options) -> list[Association]:
