@@ -201,7 +201,12 @@ def test_interrupting_a_split_generation_writes_nothing_and_leaves_no_process(
         time.sleep(0.05)
     assert _children(process.pid), "no process was forked"
     os.killpg(process.pid, signum)
-    _, err = process.communicate(timeout=60)
+    try:
+        _, err = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise
     assert process.returncode == 130
     assert "Traceback" not in err.decode()
     assert b"interrupted: nothing was written" in err

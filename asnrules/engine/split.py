@@ -21,12 +21,14 @@ cannot fork, or the pool is small, or the rules give one group, nothing is split
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import os
+import pickle
 import signal
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from asnrules.engine.association import Association, Candidate, Member
 from asnrules.engine.candidates import in_run
@@ -34,9 +36,6 @@ from asnrules.engine.matching import Run
 from asnrules.engine.rowfacts import RowFacts
 from asnrules.engine.ruleset import Ruleset
 from asnrules.engine.scope import columns_read
-
-if TYPE_CHECKING:
-    import multiprocessing.pool
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -187,10 +186,9 @@ def forked_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> lis
     size = -(-len(items) // jobs)
     _MAP = (function, items, size)
     try:
-        with _pool(jobs - 1) as pool:
-            others = pool.map_async(_map_slice, range(1, jobs))
+        with _forked(_map_slice, range(1, jobs)) as others:
             found = _map_slice(0)
-            for part in others.get():
+            for part in others.results():
                 found.extend(part)
     finally:
         _MAP = None
@@ -203,17 +201,93 @@ def _map_slice(k: int) -> list[Any]:
     return [function(x) for x in items[k * size : (k + 1) * size]]
 
 
-def _pool(processes: int) -> multiprocessing.pool.Pool:
-    """Forked processes that leave interruption to this one (which stops them)."""
-    import multiprocessing
-
-    return multiprocessing.get_context("fork").Pool(processes, initializer=_quiet)
+_STOPPING = {signal.SIGINT, signal.SIGTERM}
 
 
-def _quiet() -> None:
-    """In a forked process: Ctrl-C is this process's to handle, SIGTERM ends it."""
+class _Children:
+    """Forked processes, each computing ``function(arg)`` and sending back the result."""
+
+    def __init__(self) -> None:
+        self.running: list[tuple[int, int]] = []
+        """Each child's process id and the pipe its result comes through."""
+
+    def start(self, function: Callable[[Any], Any], arg: Any) -> None:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(read)
+            _child(function, arg, write)
+        os.close(write)
+        self.running.append((pid, read))
+
+    def results(self) -> list[Any]:
+        """Every child's result, in order; a child's exception is raised here."""
+        found = []
+        while self.running:
+            pid, read = self.running[0]
+            with os.fdopen(read, "rb") as pipe:
+                data = pipe.read()
+            os.waitpid(pid, 0)
+            self.running.pop(0)
+            ok, value = pickle.loads(data) if data else (False, _lost())
+            if not ok:
+                raise value
+            found.append(value)
+        return found
+
+    def stop(self) -> None:
+        """Kill and reap the children still running."""
+        for pid, read in self.running:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.close(read)
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
+        self.running.clear()
+
+
+@contextlib.contextmanager
+def _forked(function: Callable[[Any], Any], args: Sequence[Any]) -> Iterator[_Children]:
+    """Fork a child per argument (see :class:`_Children`); whatever happens, none is left.
+
+    Ctrl-C and SIGTERM are held while forking, so that no child runs this process's
+    handlers: children ignore Ctrl-C and end on SIGTERM, and this process, interrupted,
+    kills them (plain processes and pipes, no locks a killed child could keep).
+    """
+    children = _Children()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+    try:
+        for arg in args:
+            children.start(function, arg)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        yield children
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        children.stop()
+
+
+def _child(function: Callable[[Any], Any], arg: Any, write: int) -> NoReturn:
+    """In a forked child: compute, send the result (or the exception), and exit at once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
+    try:
+        try:
+            data = pickle.dumps((True, function(arg)), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as exc:  # sent to the parent, which raises it
+            try:
+                data = pickle.dumps((False, exc))
+            except Exception:
+                data = pickle.dumps((False, RuntimeError(f"a forked process failed: {exc!r}")))
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(data)
+    finally:
+        os._exit(0)
+
+
+def _lost() -> BaseException:
+    return RuntimeError("a forked process ended without a result")
 
 
 def processes(jobs: int) -> int:
@@ -248,10 +322,9 @@ def generate_split(
     taken = shares(group_of, processes(jobs))
     _WORK = (rows, ruleset, facts, specs, group_of, after)
     try:
-        with _pool(len(taken) - 1) as pool:
-            others = pool.map_async(_packed_work, taken[1:])
+        with _forked(_packed_work, taken[1:]) as others:
             own = _work(taken[0])
-            packed = others.get()
+            packed = others.results()
     finally:
         _WORK = None
     column = ruleset.candidate_column
