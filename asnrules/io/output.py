@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from functools import partial
 from pathlib import Path
@@ -13,6 +12,7 @@ from asnrules.engine.association import Association, Member
 from asnrules.engine.ruleset import ExposureRoots
 from asnrules.engine.scope import Scope
 from asnrules.engine.split import forked_map
+from asnrules.io import jsontext
 from asnrules.io.pool import ORIGINAL, ORIGINAL_NAMES
 from asnrules.io.writing import name_problem, write_set
 
@@ -47,7 +47,7 @@ def file_stem(asn: Association, not_set: frozenset[str]) -> str:
 
 def serialize(data: dict[str, Any]) -> str:
     """JSON text as the reference writes it: 4-space indent, no trailing newline."""
-    return json.dumps(data, indent=4, separators=(",", ": "))
+    return jsontext.dumps(data)
 
 
 def named_documents(
