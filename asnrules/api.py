@@ -25,6 +25,7 @@ from asnrules.diagnostics import (
 )
 from asnrules.engine.association import Association
 from asnrules.engine.candidates import cell_warnings
+from asnrules.engine.collector import collector_paused
 from asnrules.engine.generator import Options, check_columns, unknown_candidates
 from asnrules.engine.generator import generate as _generate
 from asnrules.engine.ruleset import Ruleset
@@ -189,6 +190,7 @@ class Result:
         return write_set(Path(folder), files, origins, self.inputs)
 
 
+@collector_paused()
 def run(
     pool_file: str | Path,
     rulesets: Sequence[str | Path] | None = None,
@@ -217,7 +219,8 @@ def run(
     the reference's ``--DMS`` (see :mod:`asnrules.modes`). ``pool`` and ``ruleset`` give
     an already read pool table and loaded rules; ``tracer`` follows chosen rows
     (``asnrules explain``). A large pool's runs may be shared among ``jobs`` processes
-    (the output is the same; see :mod:`asnrules.engine.split`).
+    (the output is the same; see :mod:`asnrules.engine.split`). The cyclic garbage
+    collector is paused meanwhile (see :mod:`asnrules.engine.collector`).
     """
     version_id = version_tag(version_id)
     notes: list[Diagnostic] = []

@@ -512,7 +512,11 @@ class MemberFields:
         self.formulas = _fields(rule, role)
         self.values: dict[str, Any] = {}
         self.active: set[str] = set()
-        self.scope = Scope(row, not_set, self)
+        self.row = row
+        self.not_set = not_set
+        self.scope: Scope | None = None
+        """The formulas' scope while one is computed (it refers back to these fields:
+        kept only meanwhile, so that no reference cycle outlives the computation)."""
 
     def get(self, name: str) -> Any:
         """Value of field ``name`` (``role`` is the member's role)."""
@@ -522,12 +526,24 @@ class MemberFields:
             return self.values[name]
         if name not in self.formulas or name in self.active:
             return None
+        scope = self.scope
+        outermost = scope is None
+        if scope is None:
+            scope = self.scope = Scope(self.row, self.not_set, self)
         self.active.add(name)
-        value = self.formulas[name](self.scope)
-        self.active.discard(name)
+        try:
+            value = self.formulas[name](scope)
+        finally:
+            self.active.discard(name)
+            if outermost:
+                self.scope = None
         self.values[name] = value
         return value
 
     def compute(self) -> dict[str, Any]:
         """Every field, in the rule's order."""
-        return {name: self.get(name) for name in self.formulas}
+        self.scope = Scope(self.row, self.not_set, self)
+        try:
+            return {name: self.get(name) for name in self.formulas}
+        finally:
+            self.scope = None
