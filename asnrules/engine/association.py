@@ -64,9 +64,14 @@ Product: TypeAlias = "tuple[str, list[Member]]"
 """A product of an association file: its name and its members."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Association:
     """An association under construction.
+
+    What only matching needs while a run lasts (the identities of its members, how many
+    each limited role holds) is kept by the run (:class:`asnrules.engine.matching.Run`):
+    a generation keeps every association it made until finalization, so each one holds
+    only what outlives its run.
 
     Parameters
     ----------
@@ -87,8 +92,6 @@ class Association:
     members: list[Member] = field(default_factory=list)
     pins: dict[str, str] = field(default_factory=dict)
     recorded: dict[str, list[str]] = field(default_factory=dict)
-    identities: set[str] = field(default_factory=set)
-    role_counts: Counter[str] = field(default_factory=Counter)
     builtins: dict[str, Any] = field(default_factory=dict)
     sequence: int = 0
     not_set: frozenset[str] = DEFAULT_NOT_SET
@@ -135,9 +138,7 @@ class Association:
             members=members,
             pins=dict(self.pins),
             recorded={k: list(v) for k, v in self.recorded.items()},
-            identities=set(self.identities),
             spelling=dict(self.spelling),
-            role_counts=Counter(m.role for m in members),
             builtins=dict(self.builtins),
             founder=self.first,
         )

@@ -9,6 +9,7 @@ stage by stage (see :mod:`asnrules.engine.finalize`).
 from __future__ import annotations
 
 import itertools
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -192,6 +193,7 @@ def generate(
             made.extend(
                 generate_split(rows, ruleset, facts, specs, group_of, options.jobs, serials, after)
             )
+            facts.forget()
             return _finished(made, ruleset, options, dropped)
         for spec in specs:
             sub = spec.rows(rows, column, spec.origins)
@@ -199,6 +201,7 @@ def generate(
                 ruleset, sub, spec.candidate, spec.label, serials, tracer, facts, spec.origins
             )
             made.extend(run.generate())
+        facts.forget()
     for asn in made:
         asn.builtins.update(_builtins(asn, options, pool_name, ruleset.run_prefix))
     if not options.finalize:
@@ -310,7 +313,7 @@ def _builtins(
     return {
         "candidate": asn.candidate,
         "asn_type": asn.rule.asn_type,
-        "asn_rule": f"{asn.run}_{asn.rule.name}" if run_prefix else asn.rule.name,
+        "asn_rule": sys.intern(f"{asn.run}_{asn.rule.name}") if run_prefix else asn.rule.name,
         "version_id": options.version_id,
         "pool_name": pool_name,
         "constraints": f"{asn.rule.name}: {pins}",

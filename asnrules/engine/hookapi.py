@@ -207,17 +207,12 @@ class HookAssociation:
         """
         member = Member(like._member.row, role, dict(fields), like._member.source)
         self._asn.members.append(member)
-        self._asn.role_counts[role] += 1
         return self._view(member)
 
     def drop(self, members: Iterable[HookMember]) -> None:
         """Remove these members."""
         gone = {id(m._member) for m in members}
-        kept = [m for m in self._asn.members if id(m) not in gone]
-        for member in self._asn.members:
-            if id(member) in gone:
-                self._asn.role_counts[member.role] -= 1
-        self._asn.members[:] = kept
+        self._asn.members[:] = [m for m in self._asn.members if id(m) not in gone]
 
     def copy(self, members: Sequence[HookMember] | None = None) -> HookAssociation:
         """A new association of the same rule and candidate, with the same shared values.

@@ -10,7 +10,7 @@ schedule rows for a later pass.
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
@@ -153,8 +153,9 @@ class _Bucket:
         for index in self.roles.values():
             index.add(asn)
 
-    def filled(self, asn: Association, role: Role) -> None:
-        if role.limit is not None and asn.role_counts[role.name] >= role.limit:
+    def filled(self, asn: Association, role: Role, full: bool) -> None:
+        """``asn`` took a member in ``role``, which may now be ``full``."""
+        if full:
             self.roles[role.name].remove(asn)
 
     def repinned(self, asn: Association) -> None:
@@ -251,6 +252,13 @@ class Run:
         # identities of the members of each rule's associations: a row whose identity
         # is a member of one counts as joined to that rule, whatever its own values
         self.identities: dict[str, set[str]] = {name: set() for name in ruleset.rules}
+        self.held: dict[int, set[str]] = {}
+        """The identities of each association's members, by its serial (a row is not
+        offered an association that holds its identity)."""
+        self.counts: Counter[tuple[int, str]] = Counter()
+        """Members of each association in each role that has a limit, by (serial, role).
+
+        Like :attr:`held`, bookkeeping of the run only: associations do not carry it."""
         self._row_at = -1
         self._of_row: dict[tuple[int, ...], Any] = {}
         """Row-only facts of row ``_row_at`` already asked for (matching one row against
@@ -351,11 +359,7 @@ class Run:
                 if notes is not None:
                     notes.append((role, "creates", None))
                 continue
-            if (
-                role.limit is not None
-                and asn is not None
-                and asn.role_counts[role.name] >= role.limit
-            ):
+            if asn is not None and self._full(asn, role):
                 if notes is not None:
                     notes.append((role, "full", None))
                 continue
@@ -407,6 +411,10 @@ class Run:
         text = self.facts.text(attribute, row)
         return Rejection("share", attribute, text, pins.get(attribute.name))
 
+    def _full(self, asn: Association, role: Role) -> bool:
+        """Whether ``asn`` has as many members in ``role`` as its limit allows."""
+        return role.limit is not None and self.counts[asn.serial, role.name] >= role.limit
+
     def _commit(
         self, name: str, asn: Association, role: Role, new_pins: dict[str, str], i: int
     ) -> None:
@@ -422,9 +430,10 @@ class Run:
                     values.append(text)
         fields = self.facts.member_fields(asn.rule, role, row)
         asn.members.append(Member(row, role.name, fields, self.origins[i]))
-        asn.role_counts[role.name] += 1
+        if role.limit is not None:
+            self.counts[asn.serial, role.name] += 1
         identity = self.ruleset.row_identity(row, self.origins[i])
-        asn.identities.add(identity)
+        self.held.setdefault(asn.serial, set()).add(identity)
         self.identities[name].add(identity)
 
     def _spell(self, asn: Association, role: Role, row: Mapping[str, str]) -> None:
@@ -461,7 +470,7 @@ class Run:
                 continue
             key_of = None if self.tracer is not None else partial(self._role_key, i)
             for asn in bucket.offer(entry.roles, key_of):
-                if identity in asn.identities:
+                if identity in self.held[asn.serial]:
                     continue
                 found = self._match(asn, entry, i, creating=False)
                 if found is None or not self._admit(name, asn, i, queue):
@@ -470,7 +479,7 @@ class Run:
                 self._commit(name, asn, role, pins, i)
                 if pins:
                     bucket.repinned(asn)
-                bucket.filled(asn, role)
+                bucket.filled(asn, role, self._full(asn, role))
                 asn.keeps_creating = asn.keeps_creating or role.keeps_creating
                 if not asn.keeps_creating:
                     joined.add(name)
@@ -519,7 +528,7 @@ class Run:
             if bucket is None:
                 bucket = self.index[name][key] = _Bucket(rule)
             bucket.add(asn)
-            bucket.filled(asn, role)
+            bucket.filled(asn, role, self._full(asn, role))
             if role.rejoin:
                 queue.add(Pass.EXISTING, (name,), i)
 

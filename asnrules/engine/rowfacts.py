@@ -113,6 +113,20 @@ class RowFacts:
         self._plan_parts: dict[int, list[_Memo]] = {}
         self._final_pass = self._make(_any_of(ruleset.final_pass, self.not_set), ruleset.final_pass)
 
+    def forget(self) -> None:
+        """Drop every kept result (they are made again when asked for).
+
+        A generation calls this once its runs are over: the memos refer back to this
+        object, so without it their tables would outlive the runs until the cyclic
+        collector ran, which a generation holds off.
+        """
+        self._memos.clear()
+        self._member_memos.clear()
+        self._field_memos.clear()
+        self._field_owners.clear()
+        self._plan_parts.clear()
+        self._final_pass.table.clear()
+
     def _columns(
         self,
         expressions: Collection[Compiled | None],

@@ -226,10 +226,12 @@ class _Children:
         while self.running:
             pid, read = self.running[0]
             with os.fdopen(read, "rb") as pipe:
-                data = pipe.read()
+                try:  # read as it comes: the whole pickle is never held as bytes
+                    ok, value = pickle.load(pipe)
+                except (EOFError, pickle.UnpicklingError):  # no result, or one cut short
+                    ok, value = False, _lost()
             os.waitpid(pid, 0)
             self.running.pop(0)
-            ok, value = pickle.loads(data) if data else (False, _lost())
             if not ok:
                 raise value
             found.append(value)
@@ -273,15 +275,19 @@ def _child(function: Callable[[Any], Any], arg: Any, write: int) -> NoReturn:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
     try:
-        try:
-            data = pickle.dumps((True, function(arg)), protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException as exc:  # sent to the parent, which raises it
-            try:
-                data = pickle.dumps((False, exc))
-            except Exception:
-                data = pickle.dumps((False, RuntimeError(f"a forked process failed: {exc!r}")))
         with os.fdopen(write, "wb") as pipe:
-            pipe.write(data)
+            try:
+                result = function(arg)
+            except BaseException as exc:  # sent to the parent, which raises it
+                try:
+                    data = pickle.dumps((False, exc))
+                except Exception:
+                    failed = RuntimeError(f"a forked process failed: {exc!r}")
+                    data = pickle.dumps((False, failed))
+                pipe.write(data)
+            else:  # written as it is made (a failure half-way leaves the parent a cut
+                # pickle, which it reports as a lost result)
+                pickle.dump((True, result), pipe, protocol=pickle.HIGHEST_PROTOCOL)
     finally:
         os._exit(0)
 
@@ -364,6 +370,7 @@ def _work(taken: frozenset[int]) -> list[_Made]:
         run = Run(ruleset, sub, spec.candidate, spec.label, serials, None, facts, origins)
         made = run.generate()
         found.append([(_key(a), item) for a in made for item in after(a)])
+    facts.forget()  # before the results are packed or received: their memory is reused
     return found
 
 
@@ -390,8 +397,6 @@ def _pack(asn: Association, name: str) -> _Packed:
         None if founder is None else (founder.source, founder.role, founder.fields),
         asn.pins,
         asn.recorded,
-        asn.identities,
-        dict(asn.role_counts),
         asn.keeps_creating,
         asn.spelling,
         asn.builtins,
@@ -401,13 +406,12 @@ def _pack(asn: Association, name: str) -> _Packed:
 def _unpack(packed: _Packed, ruleset: Ruleset, row: Callable[[int], Any]) -> Association:
     """An association of another process, its rows as this run sees them."""
     name, candidate, label, members, founder, *state = packed
-    pins, recorded, identities, counts, keeps, spelling, builtins = state
+    pins, recorded, keeps, spelling, builtins = state
     asn = Association(ruleset.rules[name], candidate, label, 0, not_set=ruleset.not_set)
     asn.members = [Member(row(s), role, fields, s) for s, role, fields in members]
     if founder is not None:
         asn.founder = Member(row(founder[0]), founder[1], founder[2], founder[0])
-    asn.pins, asn.recorded, asn.identities, asn.spelling = pins, recorded, identities, spelling
-    asn.role_counts.update(counts)
+    asn.pins, asn.recorded, asn.spelling = pins, recorded, spelling
     asn.keeps_creating = keeps
     asn.builtins = builtins
     return asn
