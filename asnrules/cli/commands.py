@@ -98,6 +98,7 @@ def generate(
     The files are written as one set: all of them, inside --path, or none.
     """
     from asnrules.api import run
+    from asnrules.engine.collector import collector_paused
     from asnrules.io.writing import plan, terminate_as_interrupt
 
     options = run_options(locals()).run_kwargs()
@@ -112,7 +113,7 @@ def generate(
         _generate_many(batch, path, jobs, dask, dry_run, verbose, debug)
         return
     pool = pools[0]
-    with terminate_as_interrupt():
+    with terminate_as_interrupt(), collector_paused():
         try:
             result = run(pool, ruleset, **options, jobs=jobs or os.cpu_count() or 1)
             print_diagnostics(result.warnings)
@@ -135,9 +136,8 @@ def generate(
                 raise
             typer.echo("error: out of memory; nothing was written", err=True)
             raise typer.Exit(2) from None
-    if verbose or dry_run:
-        for name, _ in result.files:
-            typer.echo(name)
+    if (verbose or dry_run) and result.files:
+        typer.echo("\n".join(name for name, _ in result.files))
     if verbose:
         from asnrules.cli.verbose import verbose_report
 

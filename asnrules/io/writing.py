@@ -22,14 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from asnrules.diagnostics import AsnRulesError, Diagnostic, OutputError, Severity, error
+from asnrules.engine.collector import collector_paused
 
 STAGING_PREFIX = ".asnrules-staging-"
 """Name prefix of staging folders (followed by the writing process id and a random tag)."""
 
 MAX_NAME_BYTES = 255
+"""Longest file name (in UTF-8 bytes) that common file systems accept."""
 _PLAIN = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._+=,@-]*")
 """A name of one part that is surely fine (most are): checked without the slow path."""
-"""Longest file name (in UTF-8 bytes) that common file systems accept."""
 
 _HELD_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
 
@@ -66,6 +67,7 @@ class WriteReport:
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
+@collector_paused()
 def plan(
     folder: Path,
     files: Sequence[tuple[str, str]],
@@ -108,7 +110,8 @@ def plan(
                 )
             ]
         )
-    shielded = {_resolved(p) for p in protected}
+    shielded = {str(_resolved(p)) for p in protected}
+    present = _present(root)
     problems: list[Diagnostic] = []
     planned: list[Planned] = []
     seen: dict[str, Planned] = {}
@@ -117,13 +120,21 @@ def plan(
         if reason:
             problems.append(_problem(folder, "ASN501", f"{origin} names file {name!r}: {reason}"))
             continue
-        target = _target(root, name)
-        if not target.is_relative_to(root) or target == root:
-            problems.append(
-                _problem(folder, "ASN502", f"{origin} names {name!r}, which lies outside {folder}")
-            )
-            continue
-        key = str(target).casefold()
+        if "/" in name or not name.isascii() or name.casefold() in present:
+            target = _target(root, name)
+            if not target.is_relative_to(root) or target == root:
+                problems.append(
+                    _problem(
+                        folder, "ASN502", f"{origin} names {name!r}, which lies outside {folder}"
+                    )
+                )
+                continue
+            folder_there = target.is_dir()
+        else:  # a new file right in the folder (most are): no link to follow, nothing there
+            target = root / name
+            folder_there = False
+        path = str(target)
+        key = path.casefold()
         if key in seen:
             other = seen[key]
             problems.append(
@@ -135,14 +146,14 @@ def plan(
                 )
             )
             continue
-        if target in shielded:
+        if path in shielded:
             problems.append(
                 _problem(
                     folder, "ASN504", f"{origin} would overwrite {name!r}, an input of this run"
                 )
             )
             continue
-        if target.is_dir():
+        if folder_there:
             problems.append(
                 _problem(folder, "ASN504", f"{origin}: a folder is in the way of {name!r}")
             )
@@ -155,6 +166,7 @@ def plan(
     return planned
 
 
+@collector_paused()
 def write_set(
     folder: Path,
     files: Sequence[tuple[str, str]],
@@ -281,6 +293,14 @@ def name_problem(name: str, *, folders: bool = True) -> str:
     if too_long:
         return f"a name part is longer than {MAX_NAME_BYTES} bytes"
     return ""
+
+
+def _present(root: Path) -> set[str]:
+    """The names of what the folder holds, case-folded (none when it does not exist yet)."""
+    try:
+        return {name.casefold() for name in os.listdir(root)}
+    except OSError:
+        return set()
 
 
 def _resolved(path: Path) -> Path:
