@@ -5,7 +5,10 @@ Pools here stack rows whose identity (``name``) collides while their other value
 
 from pathlib import Path
 
+import pytest
+
 from asnrules.engine.generator import Options, generate
+from asnrules.engine.ruleset import ExposureRoots
 from asnrules.io.output import orphan_rows
 
 from .test_engine import RULES, load, rows
@@ -120,3 +123,23 @@ def test_without_identity_column_a_rows_copies_are_that_row(tmp_path: Path) -> N
     named = generate(rows(*ONE_CANDIDATE), load(tmp_path, BY_NAME), options)
     assert members(made) == members(named)
     assert "c9" not in {a.candidate.id for a in made}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "jw001_nrca1_uncal.fits",
+        "a/b/jw002_rate.fits",
+        "/abs/jw003_cal.fits",
+        "x/",
+        ".",
+        "",
+        "..",
+        "noseparator",
+        "a//b_c",
+    ],
+)
+def test_exposure_root_is_the_base_name_up_to_the_separator(name: str) -> None:
+    roots = ExposureRoots("filename", "expname", "_")
+    base = Path(name).name
+    assert roots.root(name) == (base.rsplit("_", 1)[0] if "_" in base else base)

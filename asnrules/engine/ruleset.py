@@ -213,7 +213,8 @@ class ExposureRoots:
 
     def root(self, name: object) -> str:
         """The exposure root of a file name."""
-        base = Path(str(name)).name
+        text = str(name)
+        base = text if "/" not in text and text not in ("", ".") else Path(text).name
         return base.rsplit(self.separator, 1)[0] if self.separator in base else base
 
 
