@@ -47,7 +47,10 @@ def _write(value: Any, parts: list[str], newline: str) -> None:
             parts.append(separator)
             parts.append(encode_basestring_ascii(key))
             parts.append(": ")
-            _write(item, parts, inner)
+            if type(item) is str:  # most values: no call for them
+                parts.append(encode_basestring_ascii(item))
+            else:
+                _write(item, parts, inner)
             separator = "," + inner
         parts.append(newline + "}")
     elif kind is list or kind is tuple:
@@ -58,7 +61,10 @@ def _write(value: Any, parts: list[str], newline: str) -> None:
         separator = "[" + inner
         for item in value:
             parts.append(separator)
-            _write(item, parts, inner)
+            if type(item) is str:
+                parts.append(encode_basestring_ascii(item))
+            else:
+                _write(item, parts, inner)
             separator = "," + inner
         parts.append(newline + "]")
     elif value is None:
