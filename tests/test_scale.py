@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -128,3 +129,24 @@ def test_a_member_when_is_kept_by_the_columns_of_the_fields_it_reads(tmp_path: P
     fields = [facts.member_fields(rule, NO_ROLE, r) for r in rows * 2]
     assert fields[0] == {"expname": "1", "kind": "science"} and fields[2] is fields[0]
     assert fields[1] == {"expname": "2", "kind": "other"}
+
+
+def test_forgotten_row_facts_are_made_again_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text(MEMBER_WHEN, encoding="utf-8")
+    ruleset, _ = load_rulesets([path], collect=True)
+    rule = ruleset.rules["R"]
+    _, target = rule.share
+    facts = RowFacts(ruleset)
+    rows = [{"band": b, "filename": f, "targetid": "t"} for b, f in (("a", "1"), ("b", "2"))]
+
+    def ask() -> list[Any]:
+        return [
+            (facts.member_when(target, rule, NO_ROLE, r), facts.member_fields(rule, NO_ROLE, r))
+            for r in rows
+        ]
+
+    before = ask()
+    facts.forget()
+    assert not facts._member_memos and not facts._field_memos
+    assert ask() == before

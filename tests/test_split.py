@@ -157,6 +157,39 @@ def test_forked_map_keeps_order(monkeypatch: pytest.MonkeyPatch) -> None:
     assert split.forked_map(str, [], 3) == []
 
 
+def _fails_in_children(item: int) -> int:
+    if os.getpid() != _PARENT:
+        raise ValueError(f"item {item} failed")
+    return item
+
+
+class _Unpicklable:
+    def __reduce__(self) -> Any:
+        raise TypeError("cannot be sent")
+
+
+def _cut_short(item: int) -> Any:
+    # big enough that part of the pickle is written before it fails
+    return ["x" * 300_000, item, _Unpicklable()] if os.getpid() != _PARENT else item
+
+
+_PARENT = os.getpid()
+
+
+def test_a_childs_exception_is_raised_in_the_parent(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(split, "MIN_ROWS", 0)
+    monkeypatch.setattr(split, "processes", lambda jobs: jobs)
+    with pytest.raises(ValueError, match="failed"):
+        split.forked_map(_fails_in_children, list(range(6)), 2)
+
+
+def test_a_result_cut_short_is_reported_as_lost(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(split, "MIN_ROWS", 0)
+    monkeypatch.setattr(split, "processes", lambda jobs: jobs)
+    with pytest.raises(RuntimeError, match="without a result"):
+        split.forked_map(_cut_short, list(range(6)), 2)
+
+
 def test_no_more_processes_than_cores() -> None:
     cores = os.cpu_count() or 1
     assert split.processes(cores + 5) == cores
