@@ -26,6 +26,8 @@ def is_set(value: Any, not_set: Collection[str] = DEFAULT_NOT_SET) -> bool:
     not_set : collection of str
         Strings that mean "absent".
     """
+    if type(value) is str:  # most values: no other test
+        return value.lower() not in not_set
     if value is None:
         return False
     if isinstance(value, bool):
@@ -41,6 +43,8 @@ def is_set(value: Any, not_set: Collection[str] = DEFAULT_NOT_SET) -> bool:
 
 def as_text(value: Any) -> str:
     """Return ``value`` as text for names and templates; sets are joined with ``-``."""
+    if type(value) is str:  # most values: no other test
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -82,6 +86,8 @@ def same(left: Any, right: Any) -> bool:
     compared with a number is compared as a number (``'01' == 1``, ``'1.50' == 1.5``); text
     that is not a number equals no number.
     """
+    if type(left) is str and type(right) is str:  # most comparisons: no other test
+        return left.lower() == right.lower()
     if (
         isinstance(left, (set, frozenset))
         and len(left) == 1
