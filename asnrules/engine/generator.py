@@ -316,7 +316,7 @@ def _builtins(
         "asn_rule": sys.intern(f"{asn.run}_{asn.rule.name}") if run_prefix else asn.rule.name,
         "version_id": options.version_id,
         "pool_name": pool_name,
-        "constraints": f"{asn.rule.name}: {pins}",
+        "constraints": sys.intern(f"{asn.rule.name}: {pins}"),  # duplicates share it
         "code_version": __version__,
     }
 
