@@ -270,11 +270,9 @@ def cell_rows(
     """
     made: dict[str, str] = {}
     one: dict[str, str] = {}
-    for column in original.values():
-        for cell in column:
-            if cell not in made:
-                value = (cell.lower() if fold else cell) if cell.strip() else NULL
-                made[cell] = one.setdefault(value, value)
+    for cell in set().union(*original.values()):  # each distinct cell once
+        value = (cell.lower() if fold else cell) if cell.strip() else NULL
+        made[cell] = one.setdefault(value, value)
     value_of = made.__getitem__
     return [
         dict(zip(names, map(value_of, values), strict=True))
