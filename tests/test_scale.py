@@ -113,16 +113,22 @@ rules:
 """
 
 
-def test_a_member_when_is_kept_by_the_columns_of_the_fields_it_reads(tmp_path: Path) -> None:
+def _member_when(tmp_path: Path) -> tuple[Any, Any, Any, list[dict[str, str]]]:
+    """The MEMBER_WHEN ruleset, its rule R, R's ``target`` attribute, and two rows."""
     path = tmp_path / "rules.yaml"
     path.write_text(MEMBER_WHEN, encoding="utf-8")
     ruleset, _ = load_rulesets([path], collect=True)
     rule = ruleset.rules["R"]
     _, target = rule.share
+    rows = [{"band": b, "filename": f, "targetid": "t"} for b, f in (("a", "1"), ("b", "2"))]
+    return ruleset, rule, target, rows
+
+
+def test_a_member_when_is_kept_by_the_columns_of_the_fields_it_reads(tmp_path: Path) -> None:
+    ruleset, rule, target, rows = _member_when(tmp_path)
     assert target.when is not None
     assert columns_read(ruleset.reads, target.when) == frozenset({"member.kind"})
     facts = RowFacts(ruleset)
-    rows = [{"band": b, "filename": f, "targetid": "t"} for b, f in (("a", "1"), ("b", "2"))]
     assert [facts.member_when(target, rule, NO_ROLE, r) for r in rows] == [True, False]
     (memo,) = facts._member_memos.values()
     assert memo.columns == ("band",)  # the kind's formula's column; not the file name
@@ -132,13 +138,8 @@ def test_a_member_when_is_kept_by_the_columns_of_the_fields_it_reads(tmp_path: P
 
 
 def test_forgotten_row_facts_are_made_again_the_same(tmp_path: Path) -> None:
-    path = tmp_path / "rules.yaml"
-    path.write_text(MEMBER_WHEN, encoding="utf-8")
-    ruleset, _ = load_rulesets([path], collect=True)
-    rule = ruleset.rules["R"]
-    _, target = rule.share
+    ruleset, rule, target, rows = _member_when(tmp_path)
     facts = RowFacts(ruleset)
-    rows = [{"band": b, "filename": f, "targetid": "t"} for b, f in (("a", "1"), ("b", "2"))]
 
     def ask() -> list[Any]:
         return [

@@ -193,7 +193,6 @@ def generate(
             made.extend(
                 generate_split(rows, ruleset, facts, specs, group_of, options.jobs, serials, after)
             )
-            facts.forget()
             return _finished(made, ruleset, options, dropped)
         for spec in specs:
             sub = spec.rows(rows, column, spec.origins)

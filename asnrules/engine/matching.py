@@ -433,7 +433,7 @@ class Run:
         if role.limit is not None:
             self.counts[asn.serial, role.name] += 1
         identity = self.ruleset.row_identity(row, self.origins[i])
-        self.held.setdefault(asn.serial, set()).add(identity)
+        self.held[asn.serial].add(identity)
         self.identities[name].add(identity)
 
     def _spell(self, asn: Association, role: Role, row: Mapping[str, str]) -> None:
@@ -522,6 +522,7 @@ class Run:
         if start is not None:
             role, pins = found
             asn = Association(rule, *start, next(self.serials), not_set=self.not_set)
+            self.held[asn.serial] = set()
             self._commit(name, asn, role, pins, i)
             self.associations.append(asn)
             bucket = self.index[name].get(key)
