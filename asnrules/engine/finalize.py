@@ -7,10 +7,11 @@ later stage never replace those of an earlier one.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any, NoReturn
 
 from asnrules.engine.association import Association
-from asnrules.engine.ruleset import NEWEST_FIRST, SAME_MEMBERS, SAME_PRODUCT
+from asnrules.engine.ruleset import NEWEST_FIRST, SAME_MEMBERS, SAME_PRODUCT, Rule
 from asnrules.engine.scope import Scope
 from asnrules.engine.summarize import summarize
 from asnrules.engine.trace import Drop, Tracer
@@ -105,6 +106,59 @@ def _failing_check(asn: Association, scope: Scope) -> int | None:
         if not scope.truth(check(scope)):
             return n
     return None
+
+
+def rejects_every(rule: Rule, builtins: Mapping[str, Any], not_set: frozenset[str]) -> bool:
+    """Whether a ``valid`` check of ``rule`` fails for every association of a run.
+
+    ``builtins`` are what a run knows of its associations before they have members (the
+    candidate, the type, the rule's name in the run...). A check is evaluated against just
+    those: one that reads anything else (an attribute, a member, ``count``) before its
+    value is decided is undecided, and never rejects. Hooks keep the rule, the candidate
+    and the built-ins of what they are given, so a check decided false here fails for
+    whatever they make of the run's associations too.
+    """
+    scope = Scope(None, not_set, None, _RunOnly(builtins))
+    for check in rule.valid:
+        try:
+            if not scope.truth(check(scope)):
+                return True
+        except _Undecided:
+            continue
+    return False
+
+
+class _Undecided(BaseException):
+    """A check read what only an association's members tell.
+
+    A ``BaseException``: no ``except Exception`` of a function on the way takes it for
+    a failure.
+    """
+
+
+def _undecided(*_: object) -> NoReturn:
+    raise _Undecided
+
+
+class _Known(dict):  # type: ignore[type-arg]
+    """Built-ins known before a run; asking for any other is undecided."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key not in self:
+            raise _Undecided
+        return super().get(key, default)
+
+
+class _RunOnly:
+    """An association as a run knows it before it has members: its built-ins alone."""
+
+    __slots__ = ("builtins",)
+
+    def __init__(self, builtins: Mapping[str, Any]) -> None:
+        self.builtins = _Known(builtins)
+
+    values = first_of = _undecided
+    members = first = property(_undecided)
 
 
 def drop_duplicates(

@@ -12,19 +12,18 @@ import itertools
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
 from asnrules.diagnostics import AsnRulesError, Diagnostic, Severity
 from asnrules.engine.association import Association, Candidate
 from asnrules.engine.candidates import candidates_in_order, rewrite, row_candidates
-from asnrules.engine.finalize import finalize_stage, finish, prepare
-from asnrules.engine.matching import Run
+from asnrules.engine.finalize import finalize_stage, finish, prepare, rejects_every
 from asnrules.engine.merge import merge_associations
 from asnrules.engine.per_pool import CANDIDATE_RUN, PoolRun, unselected_ids
 from asnrules.engine.rowfacts import RowFacts
-from asnrules.engine.ruleset import Ruleset, Stage
+from asnrules.engine.ruleset import Rule, Ruleset, Stage
 from asnrules.engine.split import (
     MIN_ROWS,
     RunSpec,
@@ -185,6 +184,8 @@ def generate(
         made.extend(pool_run.generate())
     else:
         specs = _runs(rows_of, cells, ruleset, options, len(rows))
+        if options.finalize and tracer is None:
+            specs = [_pruned(spec, ruleset, options, pool_name) for spec in specs]
         group_of = None
         if tracer is None and processes(options.jobs) > 1 and len(rows) >= MIN_ROWS and can_split():
             group_of = groups(rows, ruleset, facts)
@@ -195,11 +196,7 @@ def generate(
             )
             return _finished(made, ruleset, options, dropped)
         for spec in specs:
-            sub = spec.rows(rows, column, spec.origins)
-            run = Run(
-                ruleset, sub, spec.candidate, spec.label, serials, tracer, facts, spec.origins
-            )
-            made.extend(run.generate())
+            made.extend(spec.run(rows, ruleset, facts, spec.origins, serials, tracer).generate())
         facts.forget()
     for asn in made:
         asn.builtins.update(_builtins(asn, options, pool_name, ruleset.run_prefix))
@@ -272,6 +269,26 @@ def _runs(
     return specs
 
 
+def _pruned(spec: RunSpec, ruleset: Ruleset, options: Options, pool_name: str) -> RunSpec:
+    """``spec`` leaving out the rules whose ``valid`` checks reject all it could make.
+
+    Such a rule's associations would all be dropped when finalized; nothing else depends
+    on them (rules do not see each other's associations in a run), so the run does not
+    make them. A tracer's run, or one not finalized, keeps every rule.
+    """
+    skip = frozenset(
+        name
+        for name, rule in ruleset.rules.items()
+        if rule.valid
+        and rejects_every(
+            rule,
+            _run_builtins(rule, spec.candidate, spec.label, options, pool_name, ruleset.run_prefix),
+            ruleset.not_set,
+        )
+    )
+    return replace(spec, skip=skip) if skip else spec
+
+
 def _kept(associations: list[Association], ruleset: Ruleset, options: Options) -> list[Association]:
     """The associations to output, merged if asked.
 
@@ -308,14 +325,22 @@ def _selected_candidates(cells: Sequence[list[Candidate]], options: Options) -> 
 def _builtins(
     asn: Association, options: Options, pool_name: str, run_prefix: bool
 ) -> dict[str, Any]:
+    found = _run_builtins(asn.rule, asn.candidate, asn.run, options, pool_name, run_prefix)
     pins = " ".join(f"{k}={v!r}" for k, v in asn.pins.items())
+    found["constraints"] = sys.intern(f"{asn.rule.name}: {pins}")  # duplicates share it
+    return found
+
+
+def _run_builtins(
+    rule: Rule, candidate: Candidate, run: str, options: Options, pool_name: str, run_prefix: bool
+) -> dict[str, Any]:
+    """The built-ins of an association of ``rule`` known before its run has members."""
     return {
-        "candidate": asn.candidate,
-        "asn_type": asn.rule.asn_type,
-        "asn_rule": sys.intern(f"{asn.run}_{asn.rule.name}") if run_prefix else asn.rule.name,
+        "candidate": candidate,
+        "asn_type": rule.asn_type,
+        "asn_rule": sys.intern(f"{run}_{rule.name}") if run_prefix else rule.name,
         "version_id": options.version_id,
         "pool_name": pool_name,
-        "constraints": sys.intern(f"{asn.rule.name}: {pins}"),  # duplicates share it
         "code_version": __version__,
     }
 

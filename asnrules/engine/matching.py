@@ -219,6 +219,8 @@ class Run:
     origins : sequence of int, optional
         The index in the pool of each of ``rows`` (default: their own index), which
         every member keeps as its ``source``.
+    rules : dict, optional
+        The rules taking part, by name, in the ruleset's order (default: all of them).
     """
 
     def __init__(
@@ -231,11 +233,15 @@ class Run:
         tracer: Tracer | None = None,
         facts: RowFacts | None = None,
         origins: Sequence[int] | None = None,
+        rules: dict[str, Rule] | None = None,
     ) -> None:
         self.tracer = tracer
         self.origins = list(origins) if origins is not None else list(range(len(rows)))
         """The pool index of each row (copies added by a run append theirs)."""
         self.ruleset = ruleset
+        self.rules = rules if rules is not None else ruleset.rules
+        """The rules taking part (their plans are kept by this mapping: pass the same one
+        to every run that uses these rules)."""
         self.rows = rows
         self.candidate = candidate
         self.run = run
@@ -248,10 +254,10 @@ class Run:
         self.current = Pass.BOTH
         """The pass being served."""
         self.associations: list[Association] = []
-        self.index: dict[str, dict[tuple[str, ...], _Bucket]] = {name: {} for name in ruleset.rules}
+        self.index: dict[str, dict[tuple[str, ...], _Bucket]] = {name: {} for name in self.rules}
         # identities of the members of each rule's associations: a row whose identity
         # is a member of one counts as joined to that rule, whatever its own values
-        self.identities: dict[str, set[str]] = {name: set() for name in ruleset.rules}
+        self.identities: dict[str, set[str]] = {name: set() for name in self.rules}
         self.held: dict[int, set[str]] = {}
         """The identities of each association's members, by its serial (a row is not
         offered an association that holds its identity)."""
@@ -279,7 +285,7 @@ class Run:
         which says why each rule turned the row away, is given every rule.
         """
         row = self.rows[i]
-        rules = self.ruleset.rules
+        rules = self.rules
         if self.tracer is not None:
             names = allowed if allowed is not None else tuple(rules)
             return [self.facts.entry(n, rules[n], row) for n in names]

@@ -110,8 +110,22 @@ class RowFacts:
         self._field_memos: dict[tuple[Any, ...], _FieldsOf] = {}
         self._field_owners: dict[tuple[int, int], tuple[Any, ...]] = {}
         self.candidate_column = ruleset.candidate_column
+        self.rules = ruleset.rules
+        self._without: dict[frozenset[str], dict[str, Rule]] = {frozenset(): ruleset.rules}
         self._plan_parts: dict[int, list[_Memo]] = {}
         self._final_pass = self._make(_any_of(ruleset.final_pass, self.not_set), ruleset.final_pass)
+
+    def rules_without(self, names: frozenset[str]) -> dict[str, Rule]:
+        """The ruleset's rules but ``names``, in order.
+
+        There is one mapping for each ``names``: the plans kept for it serve every run
+        that leaves out the same rules.
+        """
+        found = self._without.get(names)
+        if found is None:
+            found = {n: r for n, r in self.rules.items() if n not in names}
+            self._without[names] = found
+        return found
 
     def forget(self) -> None:
         """Drop every kept result (they are made again when asked for).

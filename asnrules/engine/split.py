@@ -36,6 +36,7 @@ from asnrules.engine.matching import Run
 from asnrules.engine.rowfacts import RowFacts
 from asnrules.engine.ruleset import Ruleset
 from asnrules.engine.scope import columns_read
+from asnrules.engine.trace import Tracer
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -49,13 +50,15 @@ class RunSpec:
     """One run of a generation: whose associations, over which pool rows.
 
     ``cell`` is what the candidate column reads in the run (``None``: the rows as they
-    are, in discovery).
+    are, in discovery). ``skip`` names the rules left out of the run (see
+    :func:`asnrules.engine.finalize.rejects_every`).
     """
 
     candidate: Candidate
     label: str
     origins: Sequence[int]
     cell: str | None = None
+    skip: frozenset[str] = frozenset()
 
     def rows(
         self, rows: Sequence[Mapping[str, str]], column: str | None, origins: Sequence[int]
@@ -65,6 +68,20 @@ class RunSpec:
             return [rows[i] for i in origins]
         cell = self.cell
         return [in_run(rows[i], column, cell) for i in origins]
+
+    def run(
+        self,
+        rows: Sequence[Mapping[str, str]],
+        ruleset: Ruleset,
+        facts: RowFacts,
+        origins: Sequence[int],
+        serials: Iterator[int],
+        tracer: Tracer | None = None,
+    ) -> Run:
+        """The run of this spec over the pool rows at ``origins``."""
+        sub = self.rows(rows, ruleset.candidate_column, origins)
+        rules = facts.rules_without(self.skip)
+        return Run(ruleset, sub, self.candidate, self.label, serials, tracer, facts, origins, rules)
 
 
 def groups(
@@ -366,9 +383,7 @@ def _work(taken: frozenset[int]) -> list[_Made]:
     found = []
     for spec in specs:
         origins = [i for i in spec.origins if group_of[i] in taken]
-        sub = spec.rows(rows, ruleset.candidate_column, origins)
-        run = Run(ruleset, sub, spec.candidate, spec.label, serials, None, facts, origins)
-        made = run.generate()
+        made = spec.run(rows, ruleset, facts, origins, serials).generate()
         found.append([(_key(a), item) for a in made for item in after(a)])
     facts.forget()  # before the results are packed or received: their memory is reused
     return found
