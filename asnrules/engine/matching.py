@@ -18,7 +18,7 @@ from functools import partial
 from typing import Any
 
 from asnrules.engine.association import Association, Candidate, Member
-from asnrules.engine.rowfacts import NO_ROLE, Entry, RowFacts
+from asnrules.engine.rowfacts import NO_ROLE, Checks, Entry, RowFacts
 from asnrules.engine.ruleset import Attribute, Role, Rule, Ruleset
 from asnrules.engine.scope import Scope
 from asnrules.engine.trace import Rejection, Tracer
@@ -219,8 +219,8 @@ class Run:
     origins : sequence of int, optional
         The index in the pool of each of ``rows`` (default: their own index), which
         every member keeps as its ``source``.
-    rules : dict, optional
-        The rules taking part, by name, in the ruleset's order (default: all of them).
+    skip : frozenset of str
+        The rules left out of the run (see :func:`asnrules.engine.finalize.rejects_every`).
     """
 
     def __init__(
@@ -233,15 +233,13 @@ class Run:
         tracer: Tracer | None = None,
         facts: RowFacts | None = None,
         origins: Sequence[int] | None = None,
-        rules: dict[str, Rule] | None = None,
+        skip: frozenset[str] = frozenset(),
     ) -> None:
         self.tracer = tracer
         self.origins = list(origins) if origins is not None else list(range(len(rows)))
         """The pool index of each row (copies added by a run append theirs)."""
         self.ruleset = ruleset
-        self.rules = rules if rules is not None else ruleset.rules
-        """The rules taking part (their plans are kept by this mapping: pass the same one
-        to every run that uses these rules)."""
+        self.skip = skip
         self.rows = rows
         self.candidate = candidate
         self.run = run
@@ -254,10 +252,10 @@ class Run:
         self.current = Pass.BOTH
         """The pass being served."""
         self.associations: list[Association] = []
-        self.index: dict[str, dict[tuple[str, ...], _Bucket]] = {name: {} for name in self.rules}
+        self.index: dict[str, dict[tuple[str, ...], _Bucket]] = {name: {} for name in ruleset.rules}
         # identities of the members of each rule's associations: a row whose identity
         # is a member of one counts as joined to that rule, whatever its own values
-        self.identities: dict[str, set[str]] = {name: set() for name in self.rules}
+        self.identities: dict[str, set[str]] = {name: set() for name in ruleset.rules}
         self.held: dict[int, set[str]] = {}
         """The identities of each association's members, by its serial (a row is not
         offered an association that holds its identity)."""
@@ -285,11 +283,11 @@ class Run:
         which says why each rule turned the row away, is given every rule.
         """
         row = self.rows[i]
-        rules = self.rules
+        rules = self.ruleset.rules
         if self.tracer is not None:
             names = allowed if allowed is not None else tuple(rules)
-            return [self.facts.entry(n, rules[n], row) for n in names]
-        plan = self.facts.plan(rules, row)
+            return [self.facts.entry(n, rules[n], row) for n in names if n not in self.skip]
+        plan = self.facts.plan(rules, row, self.skip)
         if allowed is None:
             return plan
         return [e for e in plan if e.name in allowed]
@@ -309,51 +307,20 @@ class Run:
         return None if isinstance(key, tuple) else key
 
     # -- matching -------------------------------------------------------------------------
-    def _check(
-        self,
-        attributes: tuple[Attribute, ...],
-        i: int,
-        pins: dict[str, str],
-        new: dict[str, str],
-        rule: Rule,
-        role: Role,
-    ) -> Attribute | None:
-        """Pin ``attributes`` into ``new``; return the first that is unset or differs.
-
-        An attribute's ``when`` is read with row ``i`` as a member of ``role`` of ``rule``.
-        """
-        kept = self._of(i)
-        owner = (id(attributes), id(rule), id(role))
-        checks: tuple[tuple[Attribute, str | None], ...] | None = kept.get(owner)
-        if checks is None:
-            checks = kept[owner] = self.facts.checks(attributes, rule, role, self.rows[i])
-        for attribute, text in checks:
-            if text is None:
-                return attribute
-            name = attribute.name
-            pinned = pins.get(name)
-            if pinned is None:
-                pinned = new.get(name)
-                if pinned is None:
-                    new[name] = text
-                    continue
-            if pinned != text:
-                return attribute
-        return None
-
     def _match(
-        self, asn: Association | None, entry: Entry, i: int, creating: bool
+        self, asn: Association | None, entry: Entry, i: int, checks: _RowChecks
     ) -> tuple[Role, dict[str, str]] | None:
         """The role row ``i`` takes in ``asn`` (or starts one in) and the values it pins.
 
-        ``None`` when no role of ``entry``'s rule fits.
+        ``None`` when no role of ``entry``'s rule fits. ``checks`` are the row's, for the
+        rule (one for every association the row is offered).
         """
         rule = entry.rule
         scope = self.scope
         pins = asn.pins if asn is not None else {}
         new: dict[str, str] = {}
         row = self.rows[i]
-        failed = self._check(rule.share, i, pins, new, rule, NO_ROLE)
+        failed = _pin(checks.share, pins, new)
         if failed is not None:
             if self.tracer is not None:
                 self.tracer.rejected(self, i, rule, asn, self._rejection(failed, row, pins))
@@ -361,7 +328,7 @@ class Run:
         notes: list[tuple[Role, str, Attribute | None]] | None = None if self.tracer is None else []
         possible = entry.roles
         for role in possible:
-            if creating and not role.creates:
+            if asn is None and not role.creates:
                 if notes is not None:
                     notes.append((role, "creates", None))
                 continue
@@ -375,7 +342,7 @@ class Run:
                         notes.append((role, "requires", None))
                     continue
             role_new = dict(new)
-            failed = self._check(role.share, i, pins, role_new, rule, role)
+            failed = _pin(checks.of(role), pins, role_new)
             if failed is not None:
                 if notes is not None:
                     notes.append((role, "share", failed))
@@ -475,10 +442,13 @@ class Run:
             if not entry.roles or not entry.selected:
                 continue
             key_of = None if self.tracer is not None else partial(self._role_key, i)
-            for asn in bucket.offer(entry.roles, key_of):
+            offered = bucket.offer(entry.roles, key_of)
+            checks = _RowChecks(self.facts, entry.rule, self.rows[i]) if offered else None
+            for asn in offered:
                 if identity in self.held[asn.serial]:
                     continue
-                found = self._match(asn, entry, i, creating=False)
+                assert checks is not None
+                found = self._match(asn, entry, i, checks)
                 if found is None or not self._admit(name, asn, i, queue):
                     continue
                 role, pins = found
@@ -510,7 +480,8 @@ class Run:
                 continue
             if not entry.creates and tracer is None:
                 continue
-            found = self._match(None, entry, i, creating=True)
+            checks = _RowChecks(self.facts, entry.rule, self.rows[i])
+            found = self._match(None, entry, i, checks)
             if found is not None:
                 self._found(entry, i, found, queue)
 
@@ -563,6 +534,51 @@ class Run:
                     if self.facts.in_final_pass(self.rows[i]):
                         queue.add(Pass.FINAL, None, i)
         return self.associations
+
+
+class _RowChecks:
+    """What matching a row against a rule's associations needs of it, fetched once.
+
+    The checks of the rule's shared attributes, and those of a role's when first asked
+    (see :meth:`asnrules.engine.rowfacts.RowFacts.checks`).
+    """
+
+    __slots__ = ("facts", "roles", "row", "rule", "share")
+
+    def __init__(self, facts: RowFacts, rule: Rule, row: Mapping[str, str]) -> None:
+        self.facts = facts
+        self.rule = rule
+        self.row = row
+        self.share = facts.checks(rule.share, rule, NO_ROLE, row)
+        self.roles: dict[str, Checks] = {}
+
+    def of(self, role: Role) -> Checks:
+        """The checks of the attributes ``role`` shares."""
+        found = self.roles.get(role.name)
+        if found is None:
+            found = self.roles[role.name] = self.facts.checks(role.share, self.rule, role, self.row)
+        return found
+
+
+def _pin(checks: Checks, pins: dict[str, str], new: dict[str, str]) -> Attribute | None:
+    """Pin the values of ``checks`` into ``new``; return the first unset or differing.
+
+    A value differs when the association pinned another (in ``pins``, or in ``new`` by
+    an earlier check).
+    """
+    for attribute, text in checks:
+        if text is None:
+            return attribute
+        name = attribute.name
+        pinned = pins.get(name)
+        if pinned is None:
+            pinned = new.get(name)
+            if pinned is None:
+                new[name] = text
+                continue
+        if pinned != text:
+            return attribute
+    return None
 
 
 def _roles_rejection(notes: list[tuple[Role, str, Attribute | None]]) -> Rejection:

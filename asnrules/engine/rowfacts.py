@@ -24,6 +24,8 @@ from asnrules.engine.scope import MEMBER_READ, Compiled, Scope, columns_read
 from asnrules.engine.values import as_text, is_set
 
 Row = Mapping[str, str]
+Checks = tuple[tuple[Attribute, str | None], ...]
+"""Attributes to match and a row's value of each (see :meth:`RowFacts.checks`)."""
 
 _MISSING = object()
 
@@ -110,22 +112,9 @@ class RowFacts:
         self._field_memos: dict[tuple[Any, ...], _FieldsOf] = {}
         self._field_owners: dict[tuple[int, int], tuple[Any, ...]] = {}
         self.candidate_column = ruleset.candidate_column
-        self.rules = ruleset.rules
-        self._without: dict[frozenset[str], dict[str, Rule]] = {frozenset(): ruleset.rules}
-        self._plan_parts: dict[int, list[_Memo]] = {}
+        self._skipped: dict[frozenset[str], dict[int, tuple[Any, tuple[Entry, ...]]]] = {}
+        self._plan_parts: dict[int, list[_Memo | _PerRow]] = {}
         self._final_pass = self._make(_any_of(ruleset.final_pass, self.not_set), ruleset.final_pass)
-
-    def rules_without(self, names: frozenset[str]) -> dict[str, Rule]:
-        """The ruleset's rules but ``names``, in order.
-
-        There is one mapping for each ``names``: the plans kept for it serve every run
-        that leaves out the same rules.
-        """
-        found = self._without.get(names)
-        if found is None:
-            found = {n: r for n, r in self.rules.items() if n not in names}
-            self._without[names] = found
-        return found
 
     def forget(self) -> None:
         """Drop every kept result (they are made again when asked for).
@@ -139,6 +128,7 @@ class RowFacts:
         self._field_memos.clear()
         self._field_owners.clear()
         self._plan_parts.clear()
+        self._skipped.clear()
         self._final_pass.table.clear()
 
     def _columns(
@@ -255,8 +245,10 @@ class RowFacts:
 
         return self._make(compute, [a.value for a in attributes])
 
-    def plan(self, rules: dict[str, Rule], row: Row) -> tuple[Entry, ...]:
-        """What ``rules`` can do with ``row``: the rules it may join or start, in order.
+    def plan(
+        self, rules: dict[str, Rule], row: Row, skip: frozenset[str] = frozenset()
+    ) -> tuple[Entry, ...]:
+        """What ``rules`` but ``skip`` can do with ``row``: the rules it may join or start.
 
         A rule is in the plan when its ``select`` holds for the row, the row has every
         attribute of the rule's index key and some role's ``when`` holds; any other rule
@@ -264,33 +256,45 @@ class RowFacts:
         kept by the values of every column those conditions read, without a bound (there
         are at most as many as rows and candidates). The rules whose conditions read the
         candidate cell are planned apart, so that the plan of the others is kept across
-        candidate runs.
+        candidate runs, by the pool row too.
         """
         parts = self._plan_parts.get(id(rules))
         if parts is None:
             parts = self._plan_parts[id(rules)] = self._planners(rules)
-        if len(parts) == 1:
-            return parts[0].get(row)  # type: ignore[no-any-return]
-        found = [memo.get(row) for memo in parts]
-        if not found[1]:
+        found = [part.get(row) for part in parts]
+        if skip:
+            found = [self._without(plan, skip) for plan in found]
+        if len(found) == 1 or not found[1]:
             return found[0]  # type: ignore[no-any-return]
         return tuple(sorted((*found[0], *found[1]), key=lambda e: e.order))
 
-    def _planners(self, rules: dict[str, Rule]) -> list[_Memo]:
-        """Plan memos: one of every rule, or the rules apart from those reading the cell."""
+    def _without(self, plan: tuple[Entry, ...], skip: frozenset[str]) -> tuple[Entry, ...]:
+        """``plan`` without the entries of the rules ``skip`` names (kept for each plan)."""
+        kept = self._skipped.get(skip)
+        if kept is None:
+            kept = self._skipped[skip] = {}
+        found = kept.get(id(plan))
+        if found is None or found[0] is not plan:
+            found = kept[id(plan)] = (plan, tuple(e for e in plan if e.name not in skip))
+        return found[1]
+
+    def _planners(self, rules: dict[str, Rule]) -> list[_Memo | _PerRow]:
+        """Plan memos: one of every rule, or the rules apart from those reading the cell.
+
+        Those of rules that do not read the cell are kept by the pool row as well.
+        """
         ordered = {n: (i, r) for i, (n, r) in enumerate(rules.items())}
         cell = set()
         for name, (_, rule) in ordered.items():
             read = self._columns(_plan_expressions(rule))
             if read is None or self.candidate_column in read:
                 cell.add(name)
-        groups = [ordered]
-        if cell and len(cell) < len(rules):
-            groups = [
-                {n: v for n, v in ordered.items() if n not in cell},
-                {n: v for n, v in ordered.items() if n in cell},
-            ]
-        return [self._planner(group) for group in groups]
+        if not cell:
+            return [_PerRow(self._planner(ordered).get)]
+        if len(cell) == len(rules):
+            return [self._planner(ordered)]
+        fixed = self._planner({n: v for n, v in ordered.items() if n not in cell})
+        return [_PerRow(fixed.get), self._planner({n: v for n, v in ordered.items() if n in cell})]
 
     def _planner(self, rules: dict[str, tuple[int, Rule]]) -> _Memo:
         expressions = [e for _, rule in rules.values() for e in _plan_expressions(rule)]
@@ -362,9 +366,7 @@ class RowFacts:
 
         return self._make(compute, [when], fields=_fields(rule, role))
 
-    def checks(
-        self, attributes: tuple[Attribute, ...], rule: Rule, role: Role, row: Row
-    ) -> tuple[tuple[Attribute, str | None], ...]:
+    def checks(self, attributes: tuple[Attribute, ...], rule: Rule, role: Role, row: Row) -> Checks:
         """What matching ``attributes`` against an association needs of ``row``.
 
         Each attribute that applies (its ``when`` holds for the row as a member of
@@ -461,12 +463,15 @@ class _FieldsOf:
         self.names = names
         self.memos = memos
         self.fixed = fixed
-        self.fixed_memos = [m for m, f in zip(memos, fixed, strict=True) if f]
+        fixed_memos = [m for m, f in zip(memos, fixed, strict=True) if f]
+        self.fixed_values = (
+            _PerRow(lambda r: tuple(m.get(r) for m in fixed_memos)) if fixed_memos else None
+        )
         self.shared: dict[tuple[Any, ...], dict[str, Any]] = {}
-        self.rows: dict[int, tuple[Row, tuple[Any, ...]]] = {}
 
     def get(self, row: Row) -> dict[str, Any]:
-        values = self._fixed(row) if self.fixed_memos else ()
+        fixed = self.fixed_values
+        values: tuple[Any, ...] = fixed.get(row) if fixed is not None else ()
         if len(values) < len(self.memos):
             kept = iter(values)
             pairs = zip(self.fixed, self.memos, strict=True)
@@ -481,15 +486,28 @@ class _FieldsOf:
             found = self.shared[values] = dict(zip(self.names, values, strict=True))
         return found
 
-    def _fixed(self, row: Row) -> tuple[Any, ...]:
-        """The values of the fixed fields for ``row``, made once per pool row."""
+
+class _PerRow:
+    """Results of ``compute(row)`` kept by the pool row, a candidate run's view of it too.
+
+    For results that do not read the candidate cell: each pool row's is made once for
+    every run. The rows are kept (their results are looked up by identity).
+    """
+
+    __slots__ = ("compute", "rows")
+
+    def __init__(self, compute: Callable[[Row], Any]) -> None:
+        self.compute = compute
+        self.rows: dict[int, tuple[Row, Any]] = {}
+
+    def get(self, row: Row) -> Any:
         base = row.row if type(row) is CellView else row
         kept = self.rows.get(id(base))
         if kept is not None and kept[0] is base:
             return kept[1]
-        values = tuple(m.get(row) for m in self.fixed_memos)
-        self.rows[id(base)] = (base, values)
-        return values
+        value = self.compute(row)
+        self.rows[id(base)] = (base, value)
+        return value
 
 
 def _acyclic(

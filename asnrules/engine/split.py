@@ -80,8 +80,9 @@ class RunSpec:
     ) -> Run:
         """The run of this spec over the pool rows at ``origins``."""
         sub = self.rows(rows, ruleset.candidate_column, origins)
-        rules = facts.rules_without(self.skip)
-        return Run(ruleset, sub, self.candidate, self.label, serials, tracer, facts, origins, rules)
+        return Run(
+            ruleset, sub, self.candidate, self.label, serials, tracer, facts, origins, self.skip
+        )
 
 
 def groups(
