@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 from asnrules.engine.candidates import CellView
 from asnrules.engine.ruleset import Attribute, Role, Rule, Ruleset
-from asnrules.engine.scope import MEMBER_READ, Compiled, Scope, columns_read
+from asnrules.engine.scope import MEMBER_READ, Compiled, Keeper, Scope, columns_read
 from asnrules.engine.values import as_text, is_set
 
 Row = Mapping[str, str]
@@ -114,7 +114,10 @@ class RowFacts:
         self.candidate_column = ruleset.candidate_column
         self._skipped: dict[frozenset[str], dict[int, tuple[Any, tuple[Entry, ...]]]] = {}
         self._plan_parts: dict[int, list[_Memo | _PerRow]] = {}
-        self._final_pass = self._make(_any_of(ruleset.final_pass, self.not_set), ruleset.final_pass)
+        self._kept: dict[Compiled, _Memo] = {}
+        self._final_pass = self._make(
+            _any_of(ruleset.final_pass, self.not_set, self._keep), ruleset.final_pass
+        )
 
     def forget(self) -> None:
         """Drop every kept result (they are made again when asked for).
@@ -128,8 +131,22 @@ class RowFacts:
         self._field_memos.clear()
         self._field_owners.clear()
         self._plan_parts.clear()
+        self._kept.clear()
         self._skipped.clear()
         self._final_pass.table.clear()
+
+    def _keep(self, compute: Compiled, columns: tuple[str, ...], scope: Scope) -> Any:
+        """``compute(scope)``, kept by the row's values of ``columns`` (a :data:`Keeper`).
+
+        ``compute`` reads those columns alone (never the member fields): a scope of the
+        row alone gives the same value.
+        """
+        memo = self._kept.get(compute)
+        if memo is None:
+            not_set, keep = self.not_set, self._keep
+            memo = _Memo(lambda r: compute(Scope(r, not_set, kept=keep)), columns)
+            self._kept[compute] = memo
+        return memo.get(scope.row)
 
     def _columns(
         self,
@@ -180,10 +197,10 @@ class RowFacts:
         return memo.get(row)  # type: ignore[no-any-return]
 
     def _condition_memo(self, condition: Compiled) -> _Memo:
-        not_set = self.not_set
+        not_set, keep = self.not_set, self._keep
 
         def compute(r: Row) -> bool:
-            return is_set(condition(Scope(r, not_set)), not_set)
+            return is_set(condition(Scope(r, not_set, kept=keep)), not_set)
 
         return self._make(compute, (condition,))
 
@@ -195,10 +212,10 @@ class RowFacts:
         return memo.get(row)  # type: ignore[no-any-return]
 
     def _roles_memo(self, rule: Rule) -> _Memo:
-        roles, not_set = rule.roles, self.not_set
+        roles, not_set, keep = rule.roles, self.not_set, self._keep
 
         def compute(r: Row) -> tuple[Role, ...]:
-            scope = Scope(r, not_set)
+            scope = Scope(r, not_set, kept=keep)
             return tuple(x for x in roles if x.when is None or is_set(x.when(scope), not_set))
 
         return self._make(compute, [r.when for r in roles])
@@ -216,10 +233,10 @@ class RowFacts:
         return as_text(found) if is_set(found, self.not_set) else None
 
     def _attribute_memo(self, attribute: Attribute) -> _Memo:
-        value, not_set = attribute.value, self.not_set
+        value, not_set, keep = attribute.value, self.not_set, self._keep
 
         def compute(r: Row) -> str | None:
-            found = value(Scope(r, not_set))
+            found = value(Scope(r, not_set, kept=keep))
             return as_text(found).lower() if is_set(found, not_set) else None
 
         return self._make(compute, (value,))
@@ -357,12 +374,12 @@ class RowFacts:
         return memo.get(row)  # type: ignore[no-any-return]
 
     def _member_memo(self, attribute: Attribute, rule: Rule, role: Role) -> _Memo:
-        when, not_set = attribute.when, self.not_set
+        when, not_set, keep = attribute.when, self.not_set, self._keep
         assert when is not None
 
         def compute(r: Row) -> bool:
-            fields = MemberFields(rule, role, r, not_set)
-            return is_set(when(Scope(r, not_set, fields)), not_set)
+            fields = MemberFields(rule, role, r, not_set, keep)
+            return is_set(when(Scope(r, not_set, fields, kept=keep)), not_set)
 
         return self._make(compute, [when], fields=_fields(rule, role))
 
@@ -414,16 +431,16 @@ class RowFacts:
         return found.get(row)
 
     def _fields_of(self, rule: Rule, role: Role) -> _FieldsOf:
-        not_set, fields = self.not_set, _fields(rule, role)
+        not_set, fields, keep = self.not_set, _fields(rule, role), self._keep
 
         def one(name: str) -> Callable[[Row], Any]:
-            return lambda r: MemberFields(rule, role, r, not_set).get(name)
+            return lambda r: MemberFields(rule, role, r, not_set, keep).get(name)
 
         if not _acyclic(fields, self.reads):
             # a field read while it is being computed is unset: only all in order will do
 
             def every(r: Row) -> dict[str, Any]:
-                return MemberFields(rule, role, r, not_set).compute()
+                return MemberFields(rule, role, r, not_set, keep).compute()
 
             memos = [self._make(every, fields.values(), fields=fields)]
             return _FieldsOf(None, memos, (self._fixed(fields.values(), fields),))
@@ -441,9 +458,11 @@ class RowFacts:
         return self._final_pass.get(row)  # type: ignore[no-any-return]
 
 
-def _any_of(conditions: tuple[Compiled, ...], not_set: Collection[str]) -> Callable[[Row], bool]:
+def _any_of(
+    conditions: tuple[Compiled, ...], not_set: Collection[str], keep: Keeper
+) -> Callable[[Row], bool]:
     def compute(row: Row) -> bool:
-        scope = Scope(row, not_set)
+        scope = Scope(row, not_set, kept=keep)
         return any(is_set(c(scope), not_set) for c in conditions)
 
     return compute
@@ -552,6 +571,7 @@ class MemberFields:
         role: Role,
         row: Mapping[str, str],
         not_set: frozenset[str],
+        kept: Keeper | None = None,
     ) -> None:
         self.rule = rule
         self.role = role
@@ -560,6 +580,7 @@ class MemberFields:
         self.active: set[str] = set()
         self.row = row
         self.not_set = not_set
+        self.kept = kept
         self.scope: Scope | None = None
         """The formulas' scope while one is computed (it refers back to these fields:
         kept only meanwhile, so that no reference cycle outlives the computation)."""
@@ -575,7 +596,7 @@ class MemberFields:
         scope = self.scope
         outermost = scope is None
         if scope is None:
-            scope = self.scope = Scope(self.row, self.not_set, self)
+            scope = self.scope = Scope(self.row, self.not_set, self, kept=self.kept)
         self.active.add(name)
         try:
             value = self.formulas[name](scope)
@@ -588,7 +609,7 @@ class MemberFields:
 
     def compute(self) -> dict[str, Any]:
         """Every field, in the rule's order."""
-        self.scope = Scope(self.row, self.not_set, self)
+        self.scope = Scope(self.row, self.not_set, self, kept=self.kept)
         try:
             return {name: self.get(name) for name in self.formulas}
         finally:

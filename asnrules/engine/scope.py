@@ -21,6 +21,11 @@ reads of the row through the fields is what their formulas read."""
 
 Compiled = Callable[["Scope"], Any]
 
+Keeper = Callable[[Compiled, tuple[str, ...], "Scope"], Any]
+"""What keeps the value of a named definition for a row: ``keeper(compute, columns,
+scope)`` gives ``compute(scope)``, which depends on the row's values of ``columns``
+alone (the engine keeps it by them)."""
+
 
 class Scope:
     """What a compiled expression evaluates against.
@@ -37,9 +42,12 @@ class Scope:
         The association (association context): needs ``values(name)``,
         ``members`` (objects with ``row`` and ``fields``), ``first_of(role)`` and
         ``builtins``.
+    kept : Keeper, optional
+        Keeps the values of named definitions (see :func:`kept_by_columns`); without
+        one, each is computed every time.
     """
 
-    __slots__ = ("asn", "cache", "member", "not_set", "row")
+    __slots__ = ("asn", "kept", "member", "not_set", "row")
 
     def __init__(
         self,
@@ -47,13 +55,13 @@ class Scope:
         not_set: Collection[str] = DEFAULT_NOT_SET,
         member: Any = None,
         asn: Any = None,
+        kept: Keeper | None = None,
     ) -> None:
         self.row = row if row is not None else {}
         self.not_set = not_set
         self.member = member
         self.asn = asn
-        self.cache: dict[str, Any] = {}
-        """Row-derived values already computed (attribute values), by name."""
+        self.kept = kept
 
     def truth(self, value: Any) -> bool:
         """Whether ``value`` is set/true."""
@@ -75,6 +83,22 @@ class Scope:
 def member_scope(member: Any, not_set: Collection[str], asn: Any) -> Scope:
     """The member context of a made ``member`` of ``asn``: its row, role and fields."""
     return Scope(member.row, not_set, {"role": member.role, **member.fields}, asn)
+
+
+def kept_by_columns(compute: Compiled, columns: tuple[str, ...]) -> Compiled:
+    """``compute``, a function of the row's values of ``columns``, through the scope's keeper.
+
+    The compiler wraps named definitions so: an expression that misses its own kept
+    result (it reads a file name, say) still finds those of the definitions it uses.
+    """
+
+    def kept(s: Scope) -> Any:
+        keeper = s.kept
+        if keeper is None:
+            return compute(s)
+        return keeper(compute, columns, s)
+
+    return kept
 
 
 class RecordingRow(dict):  # type: ignore[type-arg]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from asnrules.engine.scope import MEMBER, Compiled, columns_read
+from asnrules.engine.scope import MEMBER, MEMBER_READ, Compiled, columns_read, kept_by_columns
 from asnrules.engine.values import DEFAULT_NOT_SET
 from asnrules.language import expressions as ex
 from asnrules.language import typecheck
@@ -231,10 +231,15 @@ class Compiler:
             raise
         finally:
             self._active.pop()
+        read = self.reads[id(compiled)][1]
+        if not any(c.startswith(MEMBER_READ) for c in read):
+            # a function of the row's columns alone: the engine may keep its values
+            compiled = kept_by_columns(compiled, tuple(sorted(read)))
+            self.reads[id(compiled)] = (compiled, read)
         self._cache[key] = compiled
         self._depths[key] = depth
         self._types[key] = kind
-        self._definition_reads[key] = self.reads[id(compiled)][1]
+        self._definition_reads[key] = read
         return compiled
 
     def _boolean(self, name: str, kind: Type) -> None:
