@@ -61,16 +61,19 @@ it starts afresh, or, if it mostly missed, stops keeping results."""
 class _Memo:
     """Results of ``compute(row)`` by the values of ``columns`` in the row."""
 
-    __slots__ = ("calls", "columns", "compute", "most", "table")
+    __slots__ = ("calls", "cell", "columns", "compute", "most", "table")
 
     def __init__(
         self,
         compute: Callable[[Row], Any],
         columns: tuple[str, ...] | None,
         most: int | None = _MOST,
+        cell: str | None = None,
     ) -> None:
         self.compute = compute
         self.columns = columns
+        self.cell = columns is not None and cell in columns
+        """Whether ``columns`` hold the candidate column ``cell`` (a run's view rewrites it)."""
         self.table: dict[tuple[Any, ...], Any] = {}
         self.calls = 0
         self.most = most
@@ -80,7 +83,10 @@ class _Memo:
         columns = self.columns
         if columns is None:
             return self.compute(row)
-        key = row.cells(columns) if type(row) is CellView else tuple(map(row.get, columns))
+        if type(row) is CellView:
+            key = row.cells(columns) if self.cell else tuple(map(row.row.get, columns))
+        else:
+            key = tuple(map(row.get, columns))
         self.calls += 1
         value = self.table.get(key, _MISSING)
         if value is not _MISSING:
@@ -113,7 +119,7 @@ class RowFacts:
         self._field_owners: dict[tuple[int, int], tuple[Any, ...]] = {}
         self.candidate_column = ruleset.candidate_column
         self._skipped: dict[frozenset[str], dict[int, tuple[Any, tuple[Entry, ...]]]] = {}
-        self._plan_parts: dict[int, list[_Memo | _PerRow]] = {}
+        self._plan_parts: dict[int, list[Callable[[Row], tuple[Entry, ...]]]] = {}
         self._kept: dict[Compiled, _Memo] = {}
         self._final_pass = self._make(
             _any_of(ruleset.final_pass, self.not_set, self._keep), ruleset.final_pass
@@ -144,7 +150,9 @@ class RowFacts:
         memo = self._kept.get(compute)
         if memo is None:
             not_set, keep = self.not_set, self._keep
-            memo = _Memo(lambda r: compute(Scope(r, not_set, kept=keep)), columns)
+            memo = _Memo(
+                lambda r: compute(Scope(r, not_set, kept=keep)), columns, cell=self.candidate_column
+            )
             self._kept[compute] = memo
         return memo.get(scope.row)
 
@@ -184,7 +192,7 @@ class RowFacts:
         most: int | None = _MOST,
         fields: dict[str, Compiled] | None = None,
     ) -> _Memo:
-        return _Memo(compute, self._columns(expressions, fields), most)
+        return _Memo(compute, self._columns(expressions, fields), most, self.candidate_column)
 
     def selected(self, rule: Rule, row: Row) -> bool:
         """Whether ``row`` satisfies the rule's ``select``."""
@@ -278,7 +286,7 @@ class RowFacts:
         parts = self._plan_parts.get(id(rules))
         if parts is None:
             parts = self._plan_parts[id(rules)] = self._planners(rules)
-        found = [part.get(row) for part in parts]
+        found = [part(row) for part in parts]
         if skip:
             found = [self._without(plan, skip) for plan in found]
         if len(found) == 1 or not found[1]:
@@ -295,10 +303,10 @@ class RowFacts:
             found = kept[id(plan)] = (plan, tuple(e for e in plan if e.name not in skip))
         return found[1]
 
-    def _planners(self, rules: dict[str, Rule]) -> list[_Memo | _PerRow]:
-        """Plan memos: one of every rule, or the rules apart from those reading the cell.
+    def _planners(self, rules: dict[str, Rule]) -> list[Callable[[Row], tuple[Entry, ...]]]:
+        """Planners: one of every rule, or the rules apart from those reading the cell.
 
-        Those of rules that do not read the cell are kept by the pool row as well.
+        The plan of rules that do not read the cell is kept by the pool row.
         """
         ordered = {n: (i, r) for i, (n, r) in enumerate(rules.items())}
         cell = set()
@@ -307,28 +315,47 @@ class RowFacts:
             if read is None or self.candidate_column in read:
                 cell.add(name)
         if not cell:
-            return [_PerRow(self._planner(ordered).get)]
+            return [_PerRow(self._planner(ordered)).get]
         if len(cell) == len(rules):
             return [self._planner(ordered)]
         fixed = self._planner({n: v for n, v in ordered.items() if n not in cell})
-        return [_PerRow(fixed.get), self._planner({n: v for n, v in ordered.items() if n in cell})]
+        return [_PerRow(fixed).get, self._planner({n: v for n, v in ordered.items() if n in cell})]
 
-    def _planner(self, rules: dict[str, tuple[int, Rule]]) -> _Memo:
-        expressions = [e for _, rule in rules.values() for e in _plan_expressions(rule)]
-        return self._make(lambda r: self._plan(rules, r), expressions, most=None)
+    def _planner(self, rules: dict[str, tuple[int, Rule]]) -> Callable[[Row], tuple[Entry, ...]]:
+        """A row's plan for ``rules``: the rules its conditions choose, with its index keys.
 
-    def _plan(self, rules: dict[str, tuple[int, Rule]], row: Row) -> tuple[Entry, ...]:
+        The choice is kept by the values of the columns the rules' ``select`` and roles'
+        ``when`` read; each chosen rule's key by those its key attributes read. Equal
+        plans are one tuple.
+        """
+        expressions = [e for _, r in rules.values() for e in (r.select, *(x.when for x in r.roles))]
+        chosen = self._make(lambda r: self._chosen(rules, r), expressions, most=None)
+        plans: dict[tuple[int, tuple[Any, ...]], tuple[Entry, ...]] = {}
+
+        def plan(row: Row) -> tuple[Entry, ...]:
+            choices = chosen.get(row)
+            if not choices:
+                return ()
+            keys = tuple(_tuple_or_none(self.key(choice[2], row)) for choice in choices)
+            found = plans.get((id(choices), keys))  # choices are kept: their id is theirs
+            if found is None:
+                found = plans[(id(choices), keys)] = tuple(
+                    Entry(name, rule, key, roles, creates, True, order)
+                    for (name, order, rule, roles, creates), key in zip(choices, keys, strict=True)
+                    if key is not None
+                )
+            return found
+
+        return plan
+
+    def _chosen(
+        self, rules: dict[str, tuple[int, Rule]], row: Row
+    ) -> tuple[tuple[str, int, Rule, tuple[Role, ...], bool], ...]:
+        """The rules whose ``select`` holds for ``row`` and some role's ``when``, in order."""
         found = []
         for name, (order, rule) in rules.items():
-            if not self.selected(rule, row):
-                continue
-            key = self.key(rule, row)
-            if not isinstance(key, tuple):
-                continue
-            roles = self.roles(rule, row)
-            if roles:
-                creates = any(r.creates for r in roles)
-                found.append(Entry(name, rule, key, roles, creates, True, order))
+            if self.selected(rule, row) and (roles := self.roles(rule, row)):
+                found.append((name, order, rule, roles, any(r.creates for r in roles)))
         return tuple(found)
 
     def role_key(self, role: Role, row: Row) -> tuple[str, ...] | None:
@@ -456,6 +483,11 @@ class RowFacts:
     def in_final_pass(self, row: Row) -> bool:
         """Whether a ``final_pass`` condition holds for ``row``."""
         return self._final_pass.get(row)  # type: ignore[no-any-return]
+
+
+def _tuple_or_none(key: tuple[str, ...] | Attribute) -> tuple[str, ...] | None:
+    """An index key, or ``None`` for the attribute a row lacks."""
+    return key if type(key) is tuple else None
 
 
 def _any_of(
