@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from asnrules.engine import hooks
 from asnrules.engine.scope import Scope
@@ -138,3 +142,23 @@ def test_hook_is_documented(name: str) -> None:
     example = yaml.safe_load(entry.example)
     assert name in example["finalize"]
     assert hooks.get_hook(name) is entry
+
+
+@given(st.text(alphabet="ab._-/", max_size=12))
+def test_stem_of_a_plain_name_is_what_a_posix_path_gives(name: str) -> None:
+    path = PurePosixPath(name)
+    expected = "" if not name else str(path.with_suffix("")) if path.suffix else str(path)
+    assert FUNCTIONS["stem"].impl(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "expected"),
+    [
+        ("jw1_00001_uncal.fits", "uncal", "rate", "jw1_00001_rate.fits"),
+        ("jw1_00001_uncal", "uncal", "rate", "jw1_00001_uncal"),  # no extension
+        ("jw1_uncal.x_uncal.fits", "uncal", "cal", "jw1_uncal.x_cal.fits"),
+        ("a_(b).fits", "(b)", "c", "a_c.fits"),  # the old suffix is text, not a pattern
+    ],
+)
+def test_resuffix(name: str, old: str, new: str, expected: str) -> None:
+    assert FUNCTIONS["resuffix"].impl(name, old, new) == expected

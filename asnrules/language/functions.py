@@ -10,6 +10,7 @@ checks.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -117,25 +118,41 @@ def _pad(value: Any, width: Any) -> str:
 
 def _strip_suffix(name: Any, suffixes: Any) -> str:
     text = as_text(name)
-    for suffix in sorted((as_text(s) for s in suffixes), key=len, reverse=True):
+    for suffix in _longest_first(tuple(as_text(s) for s in suffixes)):
         for sep in ("_", "-"):
             if text.endswith(sep + suffix) and len(text) > len(suffix) + 1:
                 return text[: -len(suffix) - 1]
     return text
 
 
+@functools.lru_cache(maxsize=64)
+def _longest_first(suffixes: tuple[str, ...]) -> list[str]:
+    """Suffixes by length, longest first (a named list is sorted once)."""
+    return sorted(suffixes, key=len, reverse=True)
+
+
 def _resuffix(name: Any, old: Any, new: Any) -> str:
     text = as_text(name)
-    match = re.fullmatch(rf"(?P<root>.+)_{re.escape(as_text(old))}(?P<ext>\..+)", text)
+    match = _suffixed(as_text(old)).fullmatch(text)
     if match is None:
         return text
     return f"{match['root']}_{as_text(new)}{match['ext']}"
 
 
+@functools.lru_cache(maxsize=64)
+def _suffixed(old: str) -> re.Pattern[str]:
+    """A file name ending in ``_{old}`` and an extension."""
+    return re.compile(rf"(?P<root>.+)_{re.escape(old)}(?P<ext>\..+)")
+
+
 def _stem(name: Any) -> str:
-    if not as_text(name):
+    text = as_text(name)
+    if not text:
         return ""
-    path = PurePosixPath(as_text(name))
+    if "/" not in text:  # a plain name: what PurePosixPath would give, without it
+        dot = text.rfind(".")
+        return text[:dot] if 0 < dot < len(text) - 1 else text
+    path = PurePosixPath(text)
     return str(path.with_suffix("")) if path.suffix else str(path)
 
 
