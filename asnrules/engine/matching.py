@@ -347,7 +347,7 @@ class Run:
                 if notes is not None:
                     notes.append((role, "share", failed))
                 continue
-            if role.link and not self._linked(role, row, asn):
+            if role.link and not _linked(checks.links(role), asn):
                 if notes is not None:
                     notes.append((role, "link", None))
                 continue
@@ -364,16 +364,6 @@ class Run:
         for attribute in role.differs:
             text = self.facts.text(attribute, row)
             if text is None or text == pins.get(attribute.name):
-                return False
-        return True
-
-    def _linked(self, role: Role, row: Mapping[str, str], asn: Association | None) -> bool:
-        if asn is None:
-            return False
-        for attribute in role.link:
-            text = self.facts.text(attribute, row)
-            known = asn.recorded.get(attribute.name, ())
-            if text is None or (text not in known and asn.pins.get(attribute.name) != text):
                 return False
         return True
 
@@ -543,7 +533,7 @@ class _RowChecks:
     (see :meth:`asnrules.engine.rowfacts.RowFacts.checks`).
     """
 
-    __slots__ = ("facts", "roles", "row", "rule", "share")
+    __slots__ = ("facts", "linking", "roles", "row", "rule", "share")
 
     def __init__(self, facts: RowFacts, rule: Rule, row: Mapping[str, str]) -> None:
         self.facts = facts
@@ -551,6 +541,7 @@ class _RowChecks:
         self.row = row
         self.share = facts.checks(rule.share, rule, NO_ROLE, row)
         self.roles: dict[str, Checks] = {}
+        self.linking: dict[str, tuple[tuple[str, str | None], ...]] = {}
 
     def of(self, role: Role) -> Checks:
         """The checks of the attributes ``role`` shares."""
@@ -558,6 +549,24 @@ class _RowChecks:
         if found is None:
             found = self.roles[role.name] = self.facts.checks(role.share, self.rule, role, self.row)
         return found
+
+    def links(self, role: Role) -> tuple[tuple[str, str | None], ...]:
+        """The row's value of each attribute ``role`` links on, by name."""
+        found = self.linking.get(role.name)
+        if found is None:
+            found = tuple((a.name, self.facts.text(a, self.row)) for a in role.link)
+            self.linking[role.name] = found
+        return found
+
+
+def _linked(links: tuple[tuple[str, str | None], ...], asn: Association | None) -> bool:
+    """Whether ``asn`` pinned or recorded the row's value of every linked attribute."""
+    if asn is None:
+        return False
+    for name, text in links:
+        if text is None or (text not in asn.recorded.get(name, ()) and asn.pins.get(name) != text):
+            return False
+    return True
 
 
 def _pin(checks: Checks, pins: dict[str, str], new: dict[str, str]) -> Attribute | None:
